@@ -1,5 +1,5 @@
 import type { Money } from "../../domain/money.ts";
-import type { RegisterView } from "./register-view.ts";
+import type { RegisterView, StoreStockView, XReportView } from "./register-view.ts";
 
 /** A product as the search box lists it. */
 export type ProductHit = {
@@ -44,7 +44,10 @@ export interface RegisterCommands {
     managerPin?: string;
   }): Promise<ActionResult>;
   attachCustomer(customerId: string): Promise<ActionResult>;
-  pay(tenderKind: "cash" | "card" | "gift-card" | "customer-account", amount: Money): Promise<ActionResult>;
+  pay(
+    tenderKind: "cash" | "card" | "gift-card" | "customer-account",
+    amount: Money,
+  ): Promise<ActionResult>;
   completeSale(): Promise<ActionResult>;
   voidSale(reason: string, managerId?: string, managerPin?: string): Promise<ActionResult>;
   addReturnLine(input: {
@@ -62,4 +65,19 @@ export interface RegisterCommands {
   /** Operation 917 "Database connection status": Disconnect or Connect. */
   operation917(): Promise<ActionResult>;
   syncNow(): Promise<ActionResult>;
+
+  /**
+   * X report of the open shift. Optional: a register that cannot build one leaves it out and the
+   * app says so instead of showing a button that does nothing.
+   */
+  xReport?(): Promise<XReportView>;
+  /**
+   * Stock of a product in the store's other stores. Needs the server's live state, so the app
+   * offers it only online; optional for registers that do not support the lookup.
+   */
+  stockInOtherStores?(productId: string): Promise<readonly StoreStockView[]>;
+  /** Partition simulation for testers (`?dev=1`): drop every connection to the retail server. */
+  cutNetwork?(): Promise<void>;
+  /** Partition simulation for testers (`?dev=1`): allow connections to the retail server again. */
+  healNetwork?(): Promise<void>;
 }

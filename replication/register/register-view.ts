@@ -101,3 +101,41 @@ export type RegisterView = {
   /** The last refused action's message, shown to the cashier; null when none. */
   readonly message: string | null;
 };
+
+/** Totals per tender in an X report. */
+export type TenderTotalView = {
+  readonly tenderKind: "cash" | "card" | "gift-card" | "customer-account";
+  readonly count: number;
+  readonly amount: Money;
+};
+
+/**
+ * X report: the running totals of the open shift, read without closing anything (a Z report
+ * closes the day on the server). Built from this register's own events, so it works offline.
+ */
+export type XReportView = {
+  readonly generatedAt: number;
+  readonly registerId: string;
+  readonly operatorName: string;
+  readonly shiftOpenedAt: number | null;
+  readonly salesCount: number;
+  readonly returnsCount: number;
+  readonly voidedSalesCount: number;
+  readonly grossSales: Money;
+  readonly discounts: Money;
+  readonly returns: Money;
+  readonly tax: Money;
+  readonly netSales: Money;
+  readonly byTender: readonly TenderTotalView[];
+  readonly openingFloat: Money;
+  /** Opening float plus cash taken minus change given. */
+  readonly expectedCash: Money;
+  readonly declaredCash: Money | null;
+};
+
+/** On-hand stock of one product in another store, as the server reports it (online only). */
+export type StoreStockView = {
+  readonly storeId: string;
+  readonly storeName: string;
+  readonly onHand: number;
+};
