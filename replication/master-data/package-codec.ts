@@ -1,0 +1,124 @@
+import { MASTER_DATA_ERROR_CODES, MasterDataError } from "./master-data-error.ts";
+import { type MasterDataRow, parseMasterDataRow } from "./master-data-row.ts";
+
+/**
+ * The binary form of a data package: rows as NDJSON (one JSON row per line), gzipped. Uses only
+ * web platform APIs (CompressionStream, crypto.subtle, TextEncoder) so the same code runs in the
+ * register's browser and in Node.
+ */
+
+/** What a package carries besides its bytes, as recorded in the master data log. */
+export type EncodedPackage = {
+  readonly payload: Uint8Array;
+  /** Lower-case hex SHA-256 of `payload`. */
+  readonly sha256: string;
+  /** Number of rows in the payload. */
+  readonly rows: number;
+};
+
+/** Lower-case hex SHA-256 of `bytes`. */
+export async function sha256Hex(bytes: Uint8Array): Promise<string> {
+  const digest = new Uint8Array(
+    await globalThis.crypto.subtle.digest("SHA-256", bytes as Uint8Array<ArrayBuffer>),
+  );
+  let hex = "";
+  for (const byte of digest) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
+
+async function transform(
+  bytes: Uint8Array,
+  stream: CompressionStream | DecompressionStream,
+): Promise<Uint8Array> {
+  const source = new Blob([bytes as Uint8Array<ArrayBuffer>]).stream();
+  const buffer = await new Response(source.pipeThrough(stream)).arrayBuffer();
+  return new Uint8Array(buffer);
+}
+
+/**
+ * Packs rows into a payload and computes its checksum. Rows are trusted here (they come from
+ * headquarters' own staging area, which validated them on entry).
+ */
+export async function encodePackage(rows: readonly MasterDataRow[]): Promise<EncodedPackage> {
+  const parts: string[] = new Array(rows.length);
+  for (let i = 0; i < rows.length; i++) parts[i] = JSON.stringify(rows[i]);
+  const ndjson = new TextEncoder().encode(parts.join("\n"));
+  const payload = await transform(ndjson, new CompressionStream("gzip"));
+  return { payload, sha256: await sha256Hex(payload), rows: rows.length };
+}
+
+/**
+ * Verifies and unpacks a package from an untrusted source: checksum first (so corrupt bytes are
+ * never decompressed), then gzip, then every row's shape, then the declared row count.
+ *
+ * @throws {MasterDataError} `POS_MD_001` checksum mismatch, `POS_MD_004` unreadable payload,
+ * `POS_MD_003` invalid row (with its line number), `POS_MD_002` row count mismatch.
+ */
+export async function decodePackage(
+  encoded: EncodedPackage,
+  context: { readonly seq?: number } = {},
+): Promise<MasterDataRow[]> {
+  const where = context.seq === undefined ? "the data package" : `data package ${context.seq}`;
+  const errorOptions = (cause?: unknown) =>
+    context.seq === undefined ? { cause } : { cause, seq: context.seq };
+  const actual = await sha256Hex(encoded.payload);
+  if (actual !== encoded.sha256) {
+    throw new MasterDataError(
+      MASTER_DATA_ERROR_CODES.checksumMismatch,
+      `${where} is corrupt: its SHA-256 is ${actual} but the log records ${encoded.sha256}. ` +
+        "Run a full distribution at headquarters to replace it.",
+      errorOptions(),
+    );
+  }
+  let text: string;
+  try {
+    const ndjson = await transform(encoded.payload, new DecompressionStream("gzip"));
+    text = new TextDecoder("utf-8", { fatal: true }).decode(ndjson);
+  } catch (cause) {
+    throw new MasterDataError(
+      MASTER_DATA_ERROR_CODES.unreadablePayload,
+      `${where} is not gzipped UTF-8 NDJSON; it was packed by an incompatible version. ` +
+        "Run a full distribution at headquarters.",
+      errorOptions(cause),
+    );
+  }
+  const rows: MasterDataRow[] = [];
+  let start = 0;
+  let line = 0;
+  while (start <= text.length && text.length > 0) {
+    let end = text.indexOf("\n", start);
+    if (end === -1) end = text.length;
+    line++;
+    const source = text.slice(start, end);
+    start = end + 1;
+    if (source.length === 0) continue;
+    let json: unknown;
+    try {
+      json = JSON.parse(source);
+    } catch (cause) {
+      throw new MasterDataError(
+        MASTER_DATA_ERROR_CODES.invalidRow,
+        `${where}, line ${line}: not valid JSON. Run a full distribution at headquarters.`,
+        errorOptions(cause),
+      );
+    }
+    const parsed = parseMasterDataRow(json);
+    if (!parsed.ok) {
+      throw new MasterDataError(
+        MASTER_DATA_ERROR_CODES.invalidRow,
+        `${where}, line ${line}: ${parsed.problem}. Correct the record at headquarters and run a distribution.`,
+        errorOptions(),
+      );
+    }
+    rows.push(parsed.row);
+  }
+  if (rows.length !== encoded.rows) {
+    throw new MasterDataError(
+      MASTER_DATA_ERROR_CODES.rowCountMismatch,
+      `${where} holds ${rows.length} rows but the log records ${encoded.rows}. ` +
+        "Run a full distribution at headquarters.",
+      errorOptions(),
+    );
+  }
+  return rows;
+}
