@@ -40,7 +40,7 @@ function pagesAtPublicPaths(): Plugin {
       });
     },
     generateBundle: {
-      order: "pre",
+      order: "post",
       handler(_options, bundle) {
         for (const page of PAGES) {
           const emitted = bundle[page.source];

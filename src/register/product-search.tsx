@@ -1,0 +1,77 @@
+import { createSignal, For, Show } from "solid-js";
+import type { ProductHit } from "../../replication/register/register-commands.ts";
+import { useRegister } from "./register-context.ts";
+
+/**
+ * Search box over the register's local product index. Enter picks the first hit. Results of an
+ * older query never overwrite a newer one.
+ */
+export function ProductSearch(props: {
+  readonly id: string;
+  readonly label: string;
+  readonly actionLabel: string;
+  readonly onPick: (hit: ProductHit) => void;
+  readonly inputRef?: (input: HTMLInputElement) => void;
+}) {
+  const { commands, money, alert } = useRegister();
+  const [text, setText] = createSignal("");
+  const [hits, setHits] = createSignal<readonly ProductHit[]>([]);
+  let generation = 0;
+  const search = async (value: string) => {
+    setText(value);
+    const mine = ++generation;
+    if (value.trim() === "") {
+      setHits([]);
+      return;
+    }
+    try {
+      const found = await commands.searchProducts(value.trim(), 8);
+      if (mine === generation) setHits(found);
+    } catch (error) {
+      alert(error instanceof Error ? error.message : String(error));
+    }
+  };
+  const pick = (hit: ProductHit) => {
+    props.onPick(hit);
+    generation++;
+    setText("");
+    setHits([]);
+  };
+  return (
+    <div class="product-search">
+      <label for={props.id}>{props.label}</label>
+      <input
+        id={props.id}
+        ref={(el) => props.inputRef?.(el)}
+        autocomplete="off"
+        value={text()}
+        onInput={(e) => search(e.currentTarget.value)}
+        onKeyDown={(e) => {
+          if (e.key !== "Enter") return;
+          e.preventDefault();
+          const first = hits()[0];
+          if (first !== undefined) pick(first);
+        }}
+      />
+      <Show when={hits().length > 0}>
+        <ul class="hits" aria-label={`${props.label} results`}>
+          <For each={hits()}>
+            {(hit) => (
+              <li>
+                <button
+                  type="button"
+                  aria-label={`${props.actionLabel} ${hit.name}`}
+                  onClick={() => pick(hit)}
+                >
+                  <span>{hit.name}</span>
+                  <span class="muted">{hit.barcode ?? ""}</span>
+                  <span class="num">{money().format(hit.price)}</span>
+                </button>
+              </li>
+            )}
+          </For>
+        </ul>
+      </Show>
+    </div>
+  );
+}
