@@ -18,7 +18,7 @@ export type RegisterState = {
   readonly openSale: OpenSale | null;
   /** Sequence part of the next receipt number; derived from the log, so never reused. */
   readonly nextReceiptSequence: number;
-  readonly openShift: OpenShift | null;
+  readonly openShift: ActiveShift | null;
   /** Completed sales by receipt number: what a return with receipt may take back. */
   readonly completedSales: Readonly<Record<string, CompletedSale>>;
   /** The last completed sale, for the register's "last receipt / change" display. */
@@ -131,7 +131,7 @@ export type LastCompletedSale = {
   readonly completedAt: number;
 };
 
-export type OpenShift = {
+export type ActiveShift = {
   readonly shiftId: string;
   readonly operatorId: string;
   readonly openedAt: number;
