@@ -1,0 +1,211 @@
+/**
+ * Errors the retail server raises. Each has a stable `code`, a message that tells the caller what
+ * to do, and keeps its `cause`. Only the HTTP edge (`http/app.ts`) maps them to status codes, via
+ * {@link SERVER_ERROR_STATUS}; nothing below it knows about HTTP.
+ */
+
+export const SERVER_ERROR_CODES = {
+  invalidRequest: "POS_SERVER_001",
+  deviceUnauthorised: "POS_DEVICE_001",
+  activationCodeInvalid: "POS_DEVICE_002",
+  activationCodeExpired: "POS_DEVICE_003",
+  unknownRegister: "POS_DEVICE_004",
+  deviceRegistryCorrupt: "POS_DEVICE_005",
+  backOfficeUnauthorised: "POS_BACKOFFICE_001",
+  catalogImportRejected: "POS_CATALOG_001",
+  unsupportedMediaType: "POS_SERVER_002",
+  payloadTooLarge: "POS_SERVER_003",
+  notFound: "POS_SERVER_004",
+  internal: "POS_SERVER_500",
+} as const;
+export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[keyof typeof SERVER_ERROR_CODES];
+
+/** The HTTP status for each code; the only place status codes are chosen. */
+export const SERVER_ERROR_STATUS = {
+  POS_SERVER_001: 400,
+  POS_DEVICE_001: 401,
+  POS_DEVICE_002: 401,
+  POS_DEVICE_003: 401,
+  POS_DEVICE_004: 404,
+  POS_DEVICE_005: 500,
+  POS_BACKOFFICE_001: 401,
+  POS_CATALOG_001: 422,
+  POS_SERVER_002: 415,
+  POS_SERVER_003: 413,
+  POS_SERVER_004: 404,
+  POS_SERVER_500: 500,
+} as const satisfies Record<ServerErrorCode, number>;
+
+/** Body of every error response: `{ "error": ServerErrorJson }`. */
+export type ServerErrorJson = {
+  readonly code: ServerErrorCode;
+  readonly message: string;
+  readonly details?: unknown;
+};
+
+/** Base class of every server error. `toJSON()` is safe to send: no cause, no stack. */
+export class ServerError extends Error {
+  override readonly name: string = "ServerError";
+  readonly code: ServerErrorCode;
+  readonly details: unknown;
+
+  constructor(
+    code: ServerErrorCode,
+    message: string,
+    options: { readonly cause?: unknown; readonly details?: unknown } = {},
+  ) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+    this.details = options.details;
+  }
+
+  toJSON(): ServerErrorJson {
+    return this.details === undefined
+      ? { code: this.code, message: this.message }
+      : { code: this.code, message: this.message, details: this.details };
+  }
+}
+
+/** A request body or parameter that does not have the expected shape. */
+export class InvalidRequestError extends ServerError {
+  override readonly name = "InvalidRequestError";
+  constructor(message: string, options: { cause?: unknown; details?: unknown } = {}) {
+    super(SERVER_ERROR_CODES.invalidRequest, message, options);
+  }
+}
+
+/** A device API call without a valid device token (never activated, revoked, or garbled). */
+export class DeviceUnauthorisedError extends ServerError {
+  override readonly name = "DeviceUnauthorisedError";
+  constructor() {
+    super(
+      SERVER_ERROR_CODES.deviceUnauthorised,
+      "This register is not activated or its activation was revoked. Ask a manager for a new activation code in the back office.",
+    );
+  }
+}
+
+/** An activation code that does not match a pending code for that register, or was used. */
+export class ActivationCodeInvalidError extends ServerError {
+  override readonly name = "ActivationCodeInvalidError";
+  constructor(registerId: string) {
+    super(
+      SERVER_ERROR_CODES.activationCodeInvalid,
+      `The activation code is not valid for register ${registerId}. Check the code, or ask a manager for a new one in the back office.`,
+      { details: { registerId } },
+    );
+  }
+}
+
+/** An activation code used after its validity ended. */
+export class ActivationCodeExpiredError extends ServerError {
+  override readonly name = "ActivationCodeExpiredError";
+  constructor(registerId: string, expiredAt: number) {
+    super(
+      SERVER_ERROR_CODES.activationCodeExpired,
+      `The activation code for register ${registerId} has expired. Ask a manager for a new one in the back office.`,
+      { details: { registerId, expiredAt } },
+    );
+  }
+}
+
+/** A register id that the store configuration does not list. */
+export class UnknownRegisterError extends ServerError {
+  override readonly name = "UnknownRegisterError";
+  constructor(registerId: string) {
+    super(
+      SERVER_ERROR_CODES.unknownRegister,
+      `Register ${registerId} is not set up for this store. Add it in the store configuration first.`,
+      { details: { registerId } },
+    );
+  }
+}
+
+/** The device registry file could not be read or does not have the expected shape. */
+export class DeviceRegistryCorruptError extends ServerError {
+  override readonly name = "DeviceRegistryCorruptError";
+  constructor(path: string, cause: unknown) {
+    super(
+      SERVER_ERROR_CODES.deviceRegistryCorrupt,
+      `The device registry ${path} is unreadable. Restore it from a backup, or move it away and activate the registers again.`,
+      { cause },
+    );
+  }
+}
+
+/** A back office call without the configured admin token. */
+export class BackOfficeUnauthorisedError extends ServerError {
+  override readonly name = "BackOfficeUnauthorisedError";
+  constructor() {
+    super(
+      SERVER_ERROR_CODES.backOfficeUnauthorised,
+      "Back office access needs the admin token: send it as 'Authorization: Bearer <POS_ADMIN_TOKEN>'.",
+    );
+  }
+}
+
+/** One problem in an imported catalog file. `line` is 1-based in the file as uploaded. */
+export type ImportIssue = {
+  readonly line: number;
+  /** The column or property at fault; null when the whole row or file is at fault. */
+  readonly field: string | null;
+  readonly reason: string;
+};
+
+/** A catalog import with at least one problem; nothing of it was applied. */
+export class CatalogImportRejectedError extends ServerError {
+  override readonly name = "CatalogImportRejectedError";
+  readonly issues: readonly ImportIssue[];
+  constructor(issues: readonly ImportIssue[]) {
+    super(
+      SERVER_ERROR_CODES.catalogImportRejected,
+      `The catalog file has ${issues.length} ${issues.length === 1 ? "problem" : "problems"}; nothing was imported. Fix the listed lines and import the whole file again.`,
+      { details: { issues } },
+    );
+    this.issues = issues;
+  }
+}
+
+/** A body in a format the endpoint does not read. */
+export class UnsupportedMediaTypeError extends ServerError {
+  override readonly name = "UnsupportedMediaTypeError";
+  constructor(accepted: readonly string[], received: string | null) {
+    super(
+      SERVER_ERROR_CODES.unsupportedMediaType,
+      `Send the body as ${accepted.join(" or ")} (received ${received ?? "no Content-Type"}).`,
+      { details: { accepted, received } },
+    );
+  }
+}
+
+/** A body over the configured size limit. */
+export class PayloadTooLargeError extends ServerError {
+  override readonly name = "PayloadTooLargeError";
+  constructor(limitBytes: number) {
+    super(
+      SERVER_ERROR_CODES.payloadTooLarge,
+      `The request body is larger than the limit of ${limitBytes} bytes. Split it or raise the server's limit.`,
+      { details: { limitBytes } },
+    );
+  }
+}
+
+/** A route that does not exist. */
+export class RouteNotFoundError extends ServerError {
+  override readonly name = "RouteNotFoundError";
+  constructor(method: string, path: string) {
+    super(SERVER_ERROR_CODES.notFound, `There is no ${method} ${path} on this server.`);
+  }
+}
+
+/** Anything unexpected, as shown to the client; the real error goes to the log only. */
+export class InternalServerError extends ServerError {
+  override readonly name = "InternalServerError";
+  constructor(cause: unknown) {
+    super(
+      SERVER_ERROR_CODES.internal,
+      "The server hit an unexpected error. Try again; if it persists, check the server log.",
+      { cause },
+    );
+  }
+}
