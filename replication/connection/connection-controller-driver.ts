@@ -67,6 +67,8 @@ export type ConnectionControllerOptions = {
 type Tracker = {
   readonly reject: (error: ConnectionError) => void;
   failure: unknown;
+  /** Set while its in-time answer is being reported, so a switch caused by another request keeps it. */
+  deliverAnswer: (() => void) | undefined;
 };
 
 type ProbeRun = {
@@ -161,12 +163,13 @@ export class ConnectionController {
     this.#requestCount += 1;
     const id = `${kind}:${this.#requestCount}`;
     return new Promise<T>((resolve, reject) => {
-      const tracker: Tracker = { reject, failure: undefined };
+      const tracker: Tracker = { reject, failure: undefined, deliverAnswer: undefined };
       this.#trackers.set(id, tracker);
       this.#dispatch({ type: "requestStarted", id, kind, at: this.#clock.now() });
       promise.then(
         (value) => {
           if (this.#trackers.get(id) !== tracker) return;
+          tracker.deliverAnswer = () => resolve(value);
           this.#dispatch({ type: "requestSucceeded", id, at: this.#clock.now() });
           if (this.#trackers.get(id) !== tracker) return;
           this.#trackers.delete(id);
@@ -354,7 +357,11 @@ export class ConnectionController {
           const tracker = this.#trackers.get(abandoned.id);
           if (tracker === undefined) continue;
           this.#trackers.delete(abandoned.id);
-          tracker.reject(this.#requestError(abandoned.why, tracker.failure));
+          if (abandoned.why === "dropped" && tracker.deliverAnswer !== undefined) {
+            tracker.deliverAnswer();
+          } else {
+            tracker.reject(this.#requestError(abandoned.why, tracker.failure));
+          }
         }
         return;
       case "refused":

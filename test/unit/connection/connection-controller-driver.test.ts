@@ -422,3 +422,30 @@ describe("ConnectionController: lifecycle and hooks", () => {
     ).toThrow(/switchTimeoutMs must be at least 100 ms/);
   });
 });
+
+describe("ConnectionController: a late timer", () => {
+  it("keeps an answer that came in time when another request's overdue deadline switches the register", async () => {
+    vi.useRealTimers();
+    let now = 0;
+    const lazyClock = { now: () => now, setTimeout: () => 0, clearTimeout: () => {} };
+    const controller = new ConnectionController({
+      profile,
+      offlineSupport: true,
+      clock: lazyClock,
+      probe: () => Promise.resolve(),
+    });
+    controller.expectConfirmation("overdue");
+    now = 100;
+    let answer: (value: string) => void = () => {};
+    const tracked = controller.trackRequest(
+      "server-request",
+      new Promise<string>((resolve) => {
+        answer = resolve;
+      }),
+    );
+    now = 5_050;
+    answer("balance: 12.00");
+    await expect(tracked).resolves.toBe("balance: 12.00");
+    expect(controller.mode).toBe("offline");
+  });
+});
