@@ -74,6 +74,7 @@ export function ConnectionStatusDialog(props: {
           sales before clearing site data, and allow storage for this site.
         </p>
       </Show>
+      <Show when={view.message}>{(message) => <p class="reason">{message()}</p>}</Show>
       <div class="dialog-actions">
         <button type="button" class="primary" onClick={() => run(() => commands.syncNow())}>
           Sync now
