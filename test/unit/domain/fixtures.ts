@@ -85,7 +85,7 @@ export class TestRegister {
   state: RegisterState = INITIAL_REGISTER_STATE;
   readonly events: PosEvent[] = [];
   now = 1_700_000_000_000;
-  #counter = 0;
+  idCounter = 0;
   readonly context: Omit<CommandContext, "now" | "newId">;
 
   constructor(overrides: Partial<Omit<CommandContext, "now" | "newId">> = {}) {
@@ -110,7 +110,7 @@ export class TestRegister {
       ...this.context,
       ...overrides,
       now: this.now,
-      newId: () => `${prefix}-id-${++this.#counter}`,
+      newId: () => `${prefix}-id-${++this.idCounter}`,
     });
     if (result.ok) {
       for (const event of result.events) {
