@@ -1,7 +1,7 @@
 /**
  * Errors the retail server raises. Each has a stable `code`, a message that tells the caller what
- * to do, and keeps its `cause`. Only the HTTP edge (`http/app.ts`) maps them to status codes, via
- * {@link SERVER_ERROR_STATUS}; nothing below it knows about HTTP.
+ * to do, and keeps its `cause`. Only the HTTP edge (`http/error-response.ts`) maps them to status
+ * codes; nothing below it knows about HTTP.
  */
 
 export const SERVER_ERROR_CODES = {
@@ -19,22 +19,6 @@ export const SERVER_ERROR_CODES = {
   internal: "POS_SERVER_500",
 } as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[keyof typeof SERVER_ERROR_CODES];
-
-/** The HTTP status for each code; the only place status codes are chosen. */
-export const SERVER_ERROR_STATUS = {
-  POS_SERVER_001: 400,
-  POS_DEVICE_001: 401,
-  POS_DEVICE_002: 401,
-  POS_DEVICE_003: 401,
-  POS_DEVICE_004: 404,
-  POS_DEVICE_005: 500,
-  POS_BACKOFFICE_001: 401,
-  POS_CATALOG_001: 422,
-  POS_SERVER_002: 415,
-  POS_SERVER_003: 413,
-  POS_SERVER_004: 404,
-  POS_SERVER_500: 500,
-} as const satisfies Record<ServerErrorCode, number>;
 
 /** Body of every error response: `{ "error": ServerErrorJson }`. */
 export type ServerErrorJson = {

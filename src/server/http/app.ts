@@ -1,0 +1,248 @@
+import { createHash, timingSafeEqual } from "node:crypto";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { createMiddleware } from "hono/factory";
+import { HTTPException } from "hono/http-exception";
+import type { Logger } from "pino";
+import { z } from "zod";
+import type { Product } from "../../../domain/master-data.ts";
+import { type CatalogFormat, type CatalogReferences, importCatalog } from "../catalog-import.ts";
+import type { ServerConfig } from "../config.ts";
+import type { ActivatedDevice, DeviceRegistry } from "../device-registry.ts";
+import {
+  BackOfficeUnauthorisedError,
+  CatalogImportRejectedError,
+  DeviceUnauthorisedError,
+  InternalServerError,
+  InvalidRequestError,
+  PayloadTooLargeError,
+  RouteNotFoundError,
+  ServerError,
+  UnknownRegisterError,
+  UnsupportedMediaTypeError,
+} from "../errors.ts";
+import { errorResponse, SERVER_ERROR_STATUS } from "./error-response.ts";
+
+/**
+ * The retail server's HTTP API as a hono app, built from its dependencies so tests run it
+ * in-process with `app.request()` and the composition root serves it with `@hono/node-server`.
+ *
+ * Routes:
+ * - `GET  /api/health` -> `{ "status": "ok" }`
+ * - `POST /api/devices/activate` `{ registerId, code }` -> `{ registerId, token }`
+ * - `GET  /api/device/whoami` (device token) -> `{ registerId, activatedAt }`
+ * - `POST /api/back-office/devices/:registerId/codes` -> `201 { registerId, code, expiresAt }`
+ * - `POST /api/back-office/devices/:registerId/revoke` -> `{ registerId, revoked }`
+ * - `GET  /api/back-office/devices` -> `{ devices: [{ registerId, activatedAt }] }`
+ * - `POST /api/back-office/catalog/import` (body `text/csv` or `application/json`) ->
+ *   `{ imported }`, or `422` with `error.details.issues: [{ line, field, reason }]`
+ *
+ * Authentication: device routes (`/api/device/*`) take `Authorization: Bearer <device token>`
+ * from activation. Back office routes take `Authorization: Bearer <POS_ADMIN_TOKEN>`: a single
+ * shared secret from the configuration, standing in until managers sign in with their own
+ * operator accounts. Every error is `{ "error": { code, message, details? } }`.
+ */
+
+/** Where imported products go: the master data staging area of the next distribution run. */
+export type CatalogStaging = {
+  /** Current master data to check references against. */
+  references(): CatalogReferences;
+  /** Takes a validated, complete import; called only when the whole file is valid. */
+  stage(products: readonly Product[]): void | Promise<void>;
+};
+
+export type AppDependencies = {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly devices: DeviceRegistry;
+  /** Whether the store configuration lists this register. */
+  readonly isKnownRegister: (registerId: string) => boolean;
+  readonly catalog: CatalogStaging;
+};
+
+/** Values the middlewares put on the request context. */
+export type AppEnv = {
+  Variables: {
+    device: ActivatedDevice;
+  };
+};
+
+const activationRequestSchema = z.strictObject({
+  registerId: z.string().trim().min(1).max(64),
+  code: z.string().trim().min(1).max(32),
+});
+
+const registerIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
+
+const CATALOG_MEDIA_TYPES: Readonly<Record<string, CatalogFormat>> = {
+  "text/csv": "csv",
+  "application/json": "json",
+};
+
+/**
+ * Builds the HTTP app.
+ *
+ * @example
+ * const app = createApp({ config, logger, devices, isKnownRegister, catalog });
+ * const response = await app.request("/api/health"); // 200 {"status":"ok"}
+ */
+export function createApp(deps: AppDependencies): Hono<AppEnv> {
+  const { config, logger, devices } = deps;
+  const app = new Hono<AppEnv>();
+
+  const jsonBodyLimit = bodyLimit({
+    maxSize: config.maxHttpBodyBytes,
+    onError: (c) => errorResponse(c, new PayloadTooLargeError(config.maxHttpBodyBytes)),
+  });
+  const importBodyLimit = bodyLimit({
+    maxSize: config.maxImportBytes,
+    onError: (c) => errorResponse(c, new PayloadTooLargeError(config.maxImportBytes)),
+  });
+
+  const requireDevice = createMiddleware<AppEnv>(async (c, next) => {
+    const device = devices.verify(bearerToken(c.req.header("authorization")) ?? "");
+    if (device === null) {
+      logger.warn({ path: c.req.path }, "device request without a valid token");
+      throw new DeviceUnauthorisedError();
+    }
+    c.set("device", device);
+    await next();
+  });
+
+  const adminTokenHash = config.adminToken === "" ? null : sha256(config.adminToken);
+  const requireBackOffice = createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    if (adminTokenHash === null || token === null || !sameHash(sha256(token), adminTokenHash)) {
+      logger.warn({ path: c.req.path }, "back office request without the admin token");
+      throw new BackOfficeUnauthorisedError();
+    }
+    await next();
+  });
+
+  app.onError((error, c) => {
+    if (error instanceof ServerError) {
+      if (SERVER_ERROR_STATUS[error.code] >= 500) logger.error({ err: error }, error.message);
+      return errorResponse(c, error);
+    }
+    if (error instanceof HTTPException && error.status < 500) {
+      return errorResponse(
+        c,
+        new InvalidRequestError(error.message || "Bad request.", { cause: error }),
+      );
+    }
+    logger.error({ err: error, path: c.req.path }, "unexpected error in HTTP handler");
+    return errorResponse(c, new InternalServerError(error));
+  });
+  app.notFound((c) => errorResponse(c, new RouteNotFoundError(c.req.method, c.req.path)));
+
+  app.get("/api/health", (c) => c.json({ status: "ok" }));
+
+  app.post("/api/devices/activate", jsonBodyLimit, async (c) => {
+    const body = activationRequestSchema.safeParse(await readJson(c.req.raw));
+    if (!body.success) {
+      throw new InvalidRequestError(
+        "Send { registerId, code } as JSON, with the code from the back office.",
+        {
+          cause: body.error,
+          details: { issues: zodIssues(body.error) },
+        },
+      );
+    }
+    const { token, device } = await devices.activate(body.data.registerId, body.data.code);
+    logger.info({ registerId: device.registerId }, "register activated");
+    return c.json({ registerId: device.registerId, token });
+  });
+
+  app.use("/api/device/*", requireDevice);
+  app.get("/api/device/whoami", (c) => c.json(c.get("device")));
+
+  app.use("/api/back-office/*", requireBackOffice);
+
+  app.get("/api/back-office/devices", (c) => c.json({ devices: devices.devices() }));
+
+  app.post("/api/back-office/devices/:registerId/codes", async (c) => {
+    const registerId = parseRegisterId(c.req.param("registerId"));
+    if (!deps.isKnownRegister(registerId)) throw new UnknownRegisterError(registerId);
+    const issued = await devices.issueActivationCode(registerId);
+    logger.info({ registerId, expiresAt: issued.expiresAt }, "activation code issued");
+    return c.json(issued, 201);
+  });
+
+  app.post("/api/back-office/devices/:registerId/revoke", async (c) => {
+    const registerId = parseRegisterId(c.req.param("registerId"));
+    const revoked = await devices.revoke(registerId);
+    logger.info({ registerId, revoked }, "register activation revoked");
+    return c.json({ registerId, revoked });
+  });
+
+  app.post("/api/back-office/catalog/import", importBodyLimit, async (c) => {
+    const mediaType =
+      (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    const format = CATALOG_MEDIA_TYPES[mediaType];
+    if (format === undefined) {
+      throw new UnsupportedMediaTypeError(Object.keys(CATALOG_MEDIA_TYPES), mediaType || null);
+    }
+    const result = importCatalog({
+      format,
+      text: await c.req.text(),
+      references: deps.catalog.references(),
+      limits: { maxStringLength: config.maxStringLength, maxRows: config.maxImportRows },
+    });
+    if (!result.ok) {
+      logger.info({ format, issues: result.issues.length }, "catalog import rejected");
+      throw new CatalogImportRejectedError(result.issues);
+    }
+    await deps.catalog.stage(result.products);
+    logger.info({ format, products: result.products.length }, "catalog import staged");
+    return c.json({ imported: result.products.length });
+  });
+
+  return app;
+}
+
+async function readJson(request: Request): Promise<unknown> {
+  const mediaType = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
+  if (mediaType !== "application/json") {
+    throw new UnsupportedMediaTypeError(["application/json"], mediaType ?? null);
+  }
+  const text = await request.text();
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new InvalidRequestError("The request body is not valid JSON.", { cause: error });
+  }
+}
+
+function parseRegisterId(value: string): string {
+  const parsed = registerIdSchema.safeParse(value);
+  if (!parsed.success) {
+    throw new InvalidRequestError(`"${value.slice(0, 64)}" is not a register id.`, {
+      cause: parsed.error,
+    });
+  }
+  return parsed.data;
+}
+
+function zodIssues(error: z.ZodError): { path: string; message: string }[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.map(String).join("."),
+    message: issue.message,
+  }));
+}
+
+function bearerToken(header: string | undefined): string | null {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1] ?? null;
+}
+
+function sha256(text: string): Buffer {
+  return createHash("sha256").update(text, "utf8").digest();
+}
+
+function sameHash(a: Buffer, b: Buffer): boolean {
+  return a.length === b.length && timingSafeEqual(a, b);
+}
