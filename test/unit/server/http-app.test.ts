@@ -31,12 +31,6 @@ beforeEach(async () => {
     POS_MAX_HTTP_BODY_BYTES: "1024",
     POS_MAX_IMPORT_BYTES: "4096",
   });
-  const sink = new Writable({
-    write(chunk, _encoding, done) {
-      logs += chunk.toString();
-      done();
-    },
-  });
   devices = await DeviceRegistry.open({
     dataDir,
     now: () => now,
@@ -44,7 +38,7 @@ beforeEach(async () => {
   });
   app = createApp({
     config,
-    logger: pino({ level: "debug" }, sink),
+    logger: pino({ level: "debug" }, logSink()),
     devices,
     isKnownRegister: (id) => ["R1", "R2", "R3"].includes(id),
     catalog: {
@@ -58,6 +52,16 @@ beforeEach(async () => {
 afterEach(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
+
+/** Appends everything logged to `logs`. */
+function logSink(): Writable {
+  return new Writable({
+    write(chunk, _encoding, done) {
+      logs += chunk.toString();
+      done();
+    },
+  });
+}
 
 function postJson(path: string, body: unknown, headers: Record<string, string> = {}) {
   return app.request(path, {
@@ -334,7 +338,7 @@ describe("back office", () => {
   it("hides unexpected failures behind a 500 and logs them", async () => {
     const failing = createApp({
       config: loadServerConfig({ POS_DATA_DIR: dataDir, POS_ADMIN_TOKEN: ADMIN }),
-      logger: pino({ level: "error" }, new Writable({ write: (c, _e, d) => ((logs += c), d()) })),
+      logger: pino({ level: "error" }, logSink()),
       devices,
       isKnownRegister: () => true,
       catalog: {
