@@ -65,6 +65,9 @@ export function RegisterApp(props: RegisterAppProps) {
     <RegisterContext.Provider value={context}>
       <div class="register-app">
         <StatusHeader locale={props.locale} />
+        <Show when={props.devTools}>
+          <DevPanel />
+        </Show>
         <AlertRegion message={localMessage() ?? view.message} />
         <main class="register-main">
           <Switch>
@@ -85,9 +88,6 @@ export function RegisterApp(props: RegisterAppProps) {
             </Match>
           </Switch>
         </main>
-        <Show when={props.devTools}>
-          <DevPanel />
-        </Show>
       </div>
     </RegisterContext.Provider>
   );
