@@ -33,7 +33,7 @@ export type CommandResult =
   | { readonly ok: true; readonly events: readonly PosEvent[] }
   | { readonly ok: false; readonly error: DomainError };
 
-/** A refused command. */
+/** A refused command: the error a cashier sees, no events. */
 export function refuse(code: DomainError["code"], message: string): CommandResult {
   return { ok: false, error: new DomainError(code, message) };
 }
@@ -60,6 +60,7 @@ export function accept(
   return { ok: true, events: stamped };
 }
 
+/** True when the operator holds `permission` themselves (no approval considered). */
 export function hasPermission(operator: Operator, permission: Permission): boolean {
   return operator.permissions.includes(permission);
 }

@@ -3,6 +3,7 @@
  * `{ ok: false, error }` so the register can show the message and the cashier can carry on.
  */
 
+/** Every code a command may refuse with; stable across releases (UI texts key on them). */
 export const DOMAIN_ERROR_CODES = [
   "CARD_OVERPAY",
   "TENDER_OVERPAY",

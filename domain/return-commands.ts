@@ -35,6 +35,7 @@ export type AddReturnLine =
       readonly approvedBy?: string | null;
     };
 
+/** Adds a return line to the open sale (see AddReturnLine for the rules). */
 export function addReturnLine(
   state: RegisterState,
   command: AddReturnLine,

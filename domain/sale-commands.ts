@@ -23,6 +23,7 @@ import {
  * stamped events to append, or a refusal; none throws for a business rule.
  */
 
+/** No payload: the receipt number and shift come from the state, the rest from the context. */
 export type StartSale = Record<string, never>;
 
 /** Opens a sale with the next receipt number of this register. Needs `sell`. */
@@ -206,6 +207,7 @@ export function attachCustomer(
   ]);
 }
 
+/** No payload: totals, tax and change are taken from the folded sale. */
 export type CompleteSale = Record<string, never>;
 
 /** Completes the open sale once fully paid, recording total, tax and change due. */

@@ -7,6 +7,7 @@ export const MAX_LINE_QUANTITY = 9_999;
 /** Checks shared by the sale commands; each returns the refusal or the value asked for. */
 export type Guarded<T> = { ok: true; value: T } | { ok: false; error: DomainError };
 
+/** The open sale, or NO_OPEN_SALE. */
 export function requireOpenSale(state: RegisterState): Guarded<OpenSale> {
   if (state.openSale === null) {
     return {
@@ -31,6 +32,7 @@ export function requireNoPayments(sale: OpenSale): Guarded<OpenSale> {
   return { ok: true, value: sale };
 }
 
+/** A whole quantity from 1 to MAX_LINE_QUANTITY, or INVALID_QUANTITY. */
 export function requireQuantity(quantity: number): Guarded<number> {
   if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > MAX_LINE_QUANTITY) {
     return {
@@ -44,6 +46,7 @@ export function requireQuantity(quantity: number): Guarded<number> {
   return { ok: true, value: quantity };
 }
 
+/** A line of the sale that is not voided, or LINE_NOT_FOUND / LINE_ALREADY_VOIDED. */
 export function requireActiveLine(sale: OpenSale, lineId: string): Guarded<SaleLine> {
   const line = sale.lines.find((candidate) => candidate.lineId === lineId);
   if (line === undefined) {

@@ -19,6 +19,7 @@ export type OpenShift = {
   readonly approvedBy?: string | null;
 };
 
+/** Opens a shift with its opening float; refused while a shift or a sale is open. */
 export function openShift(
   state: RegisterState,
   command: OpenShift,
@@ -53,6 +54,7 @@ export function openShift(
 
 export type CloseShift = { readonly approvedBy?: string | null };
 
+/** Closes the open shift (after which its Z report is available); refused during a sale. */
 export function closeShift(
   state: RegisterState,
   command: CloseShift,
@@ -77,6 +79,7 @@ export type DeclareCash = {
   readonly approvedBy?: string | null;
 };
 
+/** Records the cash counted in the drawer for the open shift; the last declaration counts. */
 export function declareCash(
   state: RegisterState,
   command: DeclareCash,

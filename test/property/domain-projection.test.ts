@@ -73,6 +73,12 @@ describe("channel projection (property)", () => {
           expect(shuffled.ingestAll(delivered)).toBe(0);
           expect(shuffled.snapshot()).toEqual(reference.snapshot());
 
+          for (const entry of reference.journal()) {
+            expect(shuffled.completedSale(entry.receiptNumber)).toEqual(
+              reference.completedSale(entry.receiptNumber),
+            );
+          }
+
           const journal = reference.journal();
           const receipts = journal.map((entry) => entry.receiptNumber);
           expect(new Set(receipts).size).toBe(receipts.length);
