@@ -1,12 +1,42 @@
+import { ConfigError, describeServerConfig, loadServerConfig } from "./config.ts";
+import { createLogger, startRetailServer } from "./main.ts";
+
 /**
- * `npm start` entry point. The retail server is not assembled yet: say so plainly.
+ * `npm start`: runs the retail server with the configuration from the environment, and stops it
+ * cleanly on SIGINT/SIGTERM. `npm start -- --help` lists every setting.
  */
-console.log(
-  [
-    "offline-pos: the retail server is not built yet.",
-    "When it lands, `npm start` will run the store's retail server on PORT (default 8080) with an",
-    "embedded demo store in POS_DATA_DIR (default ./data), and serve the register app at / and the",
-    "manager view at /manager.",
-    "Until then, `npm test` runs the domain and replication tests.",
-  ].join("\n"),
-);
+
+if (process.argv.includes("--help")) {
+  console.log(`Retail server settings (environment variables):\n\n${describeServerConfig()}`);
+  process.exit(0);
+}
+
+let config: ReturnType<typeof loadServerConfig>;
+try {
+  config = loadServerConfig(process.env);
+} catch (error) {
+  if (error instanceof ConfigError) {
+    console.error(error.message);
+    process.exit(2);
+  }
+  throw error;
+}
+
+const logger = createLogger(config);
+const server = await startRetailServer(config, logger);
+
+let stopping = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "stopping");
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  });
+}
