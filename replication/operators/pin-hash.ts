@@ -59,9 +59,8 @@ export async function verifyPin(pin: string, record: PinHash): Promise<boolean> 
   if (!iterationsInBounds(record.iterations)) return false;
   const salt = fromBase64(record.salt);
   const expected = fromBase64(record.hash);
-  if (salt === null || expected === null || salt.length === 0 || expected.length === 0) {
-    return false;
-  }
+  if (salt === null || expected === null || salt.length === 0) return false;
+  if (expected.length < 16 || expected.length > 64) return false;
   const actual = await derive(pin, salt, record.iterations, expected.length * 8);
   return constantTimeEqual(actual, expected);
 }

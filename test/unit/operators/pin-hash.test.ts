@@ -48,6 +48,8 @@ describe("PIN hashing", () => {
     await expect(verifyPin("1234", { ...record, iterations: 10_000_000 })).resolves.toBe(false);
     await expect(verifyPin("1234", { ...record, hash: "%%%" })).resolves.toBe(false);
     await expect(verifyPin("1234", { ...record, salt: "" })).resolves.toBe(false);
+    await expect(verifyPin("1234", { ...record, hash: btoa("short") })).resolves.toBe(false);
+    await expect(verifyPin("1234", { ...record, hash: btoa("x".repeat(65)) })).resolves.toBe(false);
     await expect(hashPin("1234", { iterations: 10 })).rejects.toThrow(RangeError);
     await expect(hashPin("1234", { salt: new Uint8Array(4) })).rejects.toThrow(RangeError);
   });
