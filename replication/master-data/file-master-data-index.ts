@@ -56,6 +56,20 @@ async function writeDurably(path: string, bytes: Uint8Array | string): Promise<v
   }
 }
 
+/** Makes a rename durable where the platform allows syncing a directory (not on Windows). */
+async function syncDirectory(path: string): Promise<void> {
+  try {
+    const handle = await open(path, "r");
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // Directory sync is unsupported on some platforms; the rename itself is still atomic.
+  }
+}
+
 /** Test seam: lets a test stop an apply between two steps, as a crash would. */
 export type FileIndexCrashPoint = "after-payload-written";
 
@@ -142,8 +156,10 @@ export class FileMasterDataIndex extends MemoryMasterDataIndex {
       if (this.#crashAt === "after-payload-written") {
         throw new Error("simulated crash after the payload file was written");
       }
+      await syncDirectory(join(this.#directory, PACKAGES));
       await writeDurably(join(this.#directory, MANIFEST_TEMP), JSON.stringify(next));
       await rename(join(this.#directory, MANIFEST_TEMP), join(this.#directory, MANIFEST));
+      await syncDirectory(this.#directory);
     } catch (cause) {
       throw storageError(this.#directory, "write", cause);
     }
