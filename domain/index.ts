@@ -1,6 +1,7 @@
 /**
  * The sale domain: pure, deterministic, no I/O. Layers above import from here.
  */
+export * from "./business-day.ts";
 export * from "./channel-projection.ts";
 export * from "./command-context.ts";
 export * from "./discount-commands.ts";
