@@ -57,3 +57,51 @@ export function renderTable(results: readonly FigureResult[]): string {
   });
   return [header, rule, ...rows].join("\n");
 }
+
+/** A figure that cannot be measured yet, listed so its absence is visible in every run. */
+export type PendingFigure = {
+  readonly id: string;
+  readonly title: string;
+  readonly status: "not measured yet";
+  readonly reason: string;
+};
+
+/** One benchmark: measures ours and its baseline in the same run, on the same data. */
+export type Figure = {
+  readonly id: string;
+  readonly title: string;
+  run(options: { readonly quick: boolean; readonly runs: number }): Promise<FigureResult>;
+};
+
+/** Builds a result from raw samples: medians, ratio, and whether the goal was met. */
+export function figureResult(input: {
+  readonly id: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly ours: readonly number[];
+  readonly baseline: readonly number[] | null;
+  readonly baselineName: string | null;
+  readonly goal: string;
+  readonly goalMet: (ours: Summary, baseline: Summary | null) => boolean;
+  readonly notes?: readonly string[];
+}): FigureResult {
+  const ours = summarise(input.ours);
+  const baseline = input.baseline === null ? null : summarise(input.baseline);
+  return {
+    id: input.id,
+    title: input.title,
+    unit: input.unit,
+    ours,
+    baseline,
+    baselineName: input.baselineName,
+    ratio: baseline === null || baseline.median === 0 ? null : ours.median / baseline.median,
+    goal: input.goal,
+    goalMet: input.goalMet(ours, baseline),
+    notes: input.notes ?? [],
+  };
+}
+
+/** Table rows for figures not measured yet, to append to {@link renderTable}'s output. */
+export function renderPendingRows(pending: readonly PendingFigure[]): string {
+  return pending.map((p) => `| ${p.title} | not measured yet | n/a | n/a | ${p.reason} | n/a |`).join("\n");
+}
