@@ -72,8 +72,8 @@ export const SERVER_CONFIG_TABLE = {
     type: "integer",
     env: "POS_DISTRIBUTION_INTERVAL_MS",
     default: 60_000,
-    min: 1_000,
-    help: "How often the distribution schedule sends master data changes to the data group.",
+    min: 0,
+    help: "How often the distribution schedule sends master data changes to the data group (0: only on demand).",
   }),
   activationCodeTtlMs: entry({
     type: "integer",

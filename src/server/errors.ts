@@ -16,6 +16,9 @@ export const SERVER_ERROR_CODES = {
   unsupportedMediaType: "POS_SERVER_002",
   payloadTooLarge: "POS_SERVER_003",
   notFound: "POS_SERVER_004",
+  storeNotConfigured: "POS_SERVER_005",
+  unknownProduct: "POS_CATALOG_002",
+  shiftNotClosed: "POS_REPORT_001",
   internal: "POS_SERVER_500",
 } as const;
 export type ServerErrorCode = (typeof SERVER_ERROR_CODES)[keyof typeof SERVER_ERROR_CODES];
@@ -190,6 +193,42 @@ export class InternalServerError extends ServerError {
       SERVER_ERROR_CODES.internal,
       "The server hit an unexpected error. Try again; if it persists, check the server log.",
       { cause },
+    );
+  }
+}
+
+/** The store configuration document is missing or does not validate. */
+export class StoreNotConfiguredError extends ServerError {
+  override readonly name = "StoreNotConfiguredError";
+  constructor(storeId: string, problem: string | null) {
+    super(
+      SERVER_ERROR_CODES.storeNotConfigured,
+      `The configuration of store ${storeId} is missing or invalid${problem === null ? "" : ` (${problem})`}. Restore the data directory from a backup, or start the server with an empty one.`,
+      { details: { storeId } },
+    );
+  }
+}
+
+/** A product id the master data does not hold. */
+export class UnknownProductError extends ServerError {
+  override readonly name = "UnknownProductError";
+  constructor(productId: string) {
+    super(
+      SERVER_ERROR_CODES.unknownProduct,
+      `Product ${productId} is not in the catalog. Import it first, or check the id.`,
+      { details: { productId } },
+    );
+  }
+}
+
+/** A Z report asked for a shift that is not closed (or not known yet). */
+export class ShiftNotClosedError extends ServerError {
+  override readonly name = "ShiftNotClosedError";
+  constructor(registerId: string, shiftId: string, cause?: unknown) {
+    super(
+      SERVER_ERROR_CODES.shiftNotClosed,
+      `The Z report of shift ${shiftId} on register ${registerId} is only available once the shift is closed and its events have reached the server. Close the shift on the register, or print an X report instead.`,
+      { cause, details: { registerId, shiftId } },
     );
   }
 }

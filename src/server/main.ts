@@ -1,37 +1,60 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
+import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import { type PeerId, Repo } from "@automerge/automerge-repo";
 import { serve } from "@hono/node-server";
 import pino, { type Logger } from "pino";
-import type { Product } from "../../domain/master-data.ts";
+import {
+  openStoreConfiguration,
+  readStoreConfiguration,
+  writeStoreConfiguration,
+} from "../../replication/documents/store-configuration.ts";
+import { StagingArea } from "../../replication/master-data/staging-area.ts";
+import { AtomicNodeFSStorageAdapter } from "../../replication/storage/atomic-nodefs-storage-adapter.ts";
+import { shutdownRepo } from "../../replication/storage/shutdown-repo.ts";
+import { BackOffice } from "./back-office.ts";
 import type { ServerConfig } from "./config.ts";
-import { createDemoStore, type DemoStore } from "./demo-store.ts";
+import { createDemoStore, DEMO_STORE_ID } from "./demo-store.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 import { createApp } from "./http/app.ts";
+import { demoMasterDataRows, demoStoreConfiguration } from "./master-data/demo-master-data.ts";
+import { loadStagingArea, stagingFile } from "./master-data/staging-file.ts";
+import { SalesIngestion } from "./sales-ingestion.ts";
+import { createDeviceWritePolicy } from "./sync/device-write-policy.ts";
+import { createSyncEndpoint } from "./sync/sync-endpoint.ts";
 
 /**
  * The retail server's composition root: builds every part from the configuration and starts
  * listening. This is the only place that decides which implementations are used.
  *
- * Not wired yet: automerge-repo (documents, WebSocket sync) and distribution runs. Imported
- * catalogs are kept in memory as the staged catalog until distribution takes them over.
+ * - automerge-repo with crash-safe storage under `<dataDir>/documents`, peer id `retail-server`,
+ *   networked through the guarded WebSocket adapter at `/sync?token=<device token>`;
+ * - first start: the demo store's configuration document, its master data staged (saved in
+ *   `<dataDir>/staging.json`) and a full distribution; later starts load all of it back;
+ * - sales ingestion into the channel projection, posting records written back;
+ * - distribution on the configured interval and on demand from the back office.
  */
 
 /** A running retail server. */
 export type RetailServer = {
   readonly url: string;
   readonly port: number;
-  readonly demo: DemoStore;
+  readonly storeId: string;
   readonly devices: DeviceRegistry;
-  /** Products after the last accepted import (the demo catalog until then). */
-  stagedProducts(): readonly Product[];
-  /** Stops accepting connections and waits until the registry is on disk. */
+  readonly repo: Repo;
+  readonly backOffice: BackOffice;
+  readonly ingestion: SalesIngestion;
+  /** Stops accepting connections, closes sockets, saves documents and the staging area. */
   close(): Promise<void>;
 };
 
 export const ADMIN_TOKEN_FILE = "admin-token";
+export const SERVER_PEER_ID = "retail-server";
 const DEMO_SEED = 1;
+const SCAN_INTERVAL_MS = 60_000;
 
 /** Builds a pino logger at the configured level. */
 export function createLogger(config: ServerConfig): Logger {
@@ -51,63 +74,184 @@ export async function startRetailServer(
   const adminToken =
     config.adminToken === "" ? await ensureAdminToken(dataDir, logger) : config.adminToken;
   const effective: ServerConfig = Object.freeze({ ...config, dataDir, adminToken });
+  const now = Date.now;
+  const storeId = DEMO_STORE_ID;
 
-  const demo = await createDemoStore(DEMO_SEED);
   const devices = await DeviceRegistry.open({
     dataDir,
-    now: Date.now,
+    now,
     activationCodeTtlMs: effective.activationCodeTtlMs,
   });
-  devices.onRevoked(({ registerId, reason }) =>
-    logger.info({ registerId, reason }, "register token no longer valid"),
-  );
-  let products: readonly Product[] = demo.products;
 
+  const policy = createDeviceWritePolicy({
+    storeId,
+    now,
+    maxMessageBytes: effective.maxMessageBytes,
+    onViolation: (violation) =>
+      logger.warn(
+        {
+          registerId: violation.device.registerId,
+          deviceId: violation.device.deviceId,
+          reason: violation.reason,
+          documentId: violation.documentId,
+          detail: violation.detail,
+        },
+        "write policy violation: connection closed, nothing applied",
+      ),
+  });
+  const sync = createSyncEndpoint({ devices, policy, logger });
+  devices.onRevoked(({ registerId, reason }) => {
+    const closed = sync.disconnectRegister(registerId);
+    logger.info({ registerId, reason, closed }, "register token no longer valid");
+  });
+
+  const repo = new Repo({
+    storage: new AtomicNodeFSStorageAdapter(join(dataDir, "documents"), {
+      onQuarantine: (file) =>
+        logger.warn({ file: file.file, reason: file.reason }, "stored document file quarantined"),
+    }),
+    network: [sync.adapter],
+    peerId: SERVER_PEER_ID as PeerId,
+    // Registers ask for what they need; the server does not push every document to each one.
+    shareConfig: { announce: async () => false, access: async () => true },
+  });
+
+  const configurationHandle = await openStoreConfiguration(repo, storeId);
+  const staging = stagingFile(dataDir);
+  const firstStart =
+    readStoreConfiguration(configurationHandle.doc(), configurationHandle.documentId, storeId)
+      .configuration === null;
+  let stagingArea = firstStart ? null : await loadStagingArea(staging);
+  let seeded = false;
+  if (firstStart || stagingArea === null) {
+    const demo = await createDemoStore(DEMO_SEED);
+    if (firstStart) {
+      writeStoreConfiguration(configurationHandle, demoStoreConfiguration(demo, now()));
+    }
+    stagingArea = new StagingArea({ persist: (snapshot) => staging.save(snapshot) });
+    await stagingArea.stageRows(demoMasterDataRows(demo));
+    seeded = true;
+    logger.info({ store: storeId, products: demo.products.length }, "demo store created");
+  }
+  const backOffice = await BackOffice.open({
+    repo,
+    storeId,
+    configuration: configurationHandle,
+    staging: stagingArea,
+    clock: now,
+    logger,
+  });
+  if (seeded) await backOffice.distribute({ full: true });
+  await repo.flush();
+
+  const registerIds = (): string[] => backOffice.configuration().registers.map((r) => r.id);
+  const ingestion = new SalesIngestion({ repo, storeId, now, logger });
+  await ingestion.scanAll(registerIds());
+  repo.networkSubsystem.on("peer", ({ peerId }) => {
+    const registerId = /^register\/([^/]+)\//.exec(peerId)?.[1];
+    if (registerId !== undefined && registerIds().includes(registerId)) {
+      void ingestion.scanRegister(registerId);
+    }
+  });
+
+  const staticRoot = resolve(import.meta.dirname, "../../dist");
   const app = createApp({
     config: effective,
     logger,
     devices,
-    isKnownRegister: (registerId) => demo.registers.some((register) => register.id === registerId),
+    storeId,
+    channel: ingestion.projection,
+    backOffice,
+    staticRoot: existsSync(join(staticRoot, "index.html")) ? staticRoot : null,
+    isKnownRegister: (registerId) => registerIds().includes(registerId),
     catalog: {
-      references: () => ({ taxGroups: demo.taxGroups, products }),
-      stage: (imported) => {
-        const byId = new Map(products.map((product) => [product.id, product]));
-        for (const product of imported) byId.set(product.id, product);
-        products = [...byId.values()];
-      },
+      references: () => backOffice.catalogReferences(),
+      stage: (imported) => backOffice.stageProducts(imported),
     },
   });
 
-  const server = await new Promise<ReturnType<typeof serve>>((ready, fail) => {
+  const server = await new Promise<Server>((ready, fail) => {
     const listening = serve(
       { fetch: app.fetch, port: effective.port, hostname: effective.host },
-      () => ready(listening),
+      () => ready(listening as Server),
     );
     listening.once("error", fail);
   });
+  sync.attach(server);
   const address = server.address() as AddressInfo;
   const host = effective.host === "0.0.0.0" ? "127.0.0.1" : effective.host;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
+
+  await printActivationCodes(devices, registerIds(), logger);
+
+  const timers: NodeJS.Timeout[] = [
+    setInterval(() => void ingestion.scanAll(registerIds()), SCAN_INTERVAL_MS),
+  ];
+  if (effective.distributionIntervalMs > 0) {
+    timers.push(
+      setInterval(() => {
+        backOffice.distribute().catch((error: unknown) => {
+          logger.error({ err: error }, "scheduled distribution run failed");
+        });
+      }, effective.distributionIntervalMs),
+    );
+  }
+  for (const timer of timers) timer.unref();
+
   logger.info(
-    { url, port: address.port, dataDir, store: demo.store.id, products: demo.products.length },
+    {
+      url,
+      port: address.port,
+      dataDir,
+      store: storeId,
+      sync: `${url.replace(/^http/, "ws")}/sync`,
+    },
     "retail server listening",
   );
 
   return {
     url,
     port: address.port,
-    demo,
+    storeId,
     devices,
-    stagedProducts: () => products,
+    repo,
+    backOffice,
+    ingestion,
     async close() {
-      await new Promise<void>((done) => {
-        server.close(() => done());
-        if ("closeAllConnections" in server) server.closeAllConnections();
-      });
+      for (const timer of timers) clearInterval(timer);
+      ingestion.stop();
+      const closed = new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await sync.close();
+      await closed;
+      await backOffice.idle();
+      await ingestion.idle();
+      await shutdownRepo(repo);
+      await staging.save(backOffice.stagingSnapshot());
       await devices.flush();
       logger.info("retail server stopped");
     },
   };
+}
+
+/**
+ * Logs a fresh activation code for every register that has never been activated, so the person
+ * who started the server can set the registers up; activated registers get none.
+ */
+async function printActivationCodes(
+  devices: DeviceRegistry,
+  registerIds: readonly string[],
+  logger: Logger,
+): Promise<void> {
+  const activated = new Set(devices.devices().map((device) => device.registerId));
+  for (const registerId of registerIds) {
+    if (activated.has(registerId)) continue;
+    const { code, expiresAt } = await devices.issueActivationCode(registerId);
+    logger.info(
+      { registerId, code, expiresAt: new Date(expiresAt).toISOString() },
+      "activation code for a register not activated yet (pos codes <register> makes a new one)",
+    );
+  }
 }
 
 async function ensureAdminToken(dataDir: string, logger: Logger): Promise<string> {

@@ -1,11 +1,18 @@
 import { createHash, timingSafeEqual } from "node:crypto";
+import { serveStatic } from "@hono/node-server/serve-static";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { createMiddleware } from "hono/factory";
 import { HTTPException } from "hono/http-exception";
 import type { Logger } from "pino";
 import { z } from "zod";
+import type {
+  ChannelProjection,
+  JournalEntry,
+  ShiftReport,
+} from "../../../domain/channel-projection.ts";
 import type { Product } from "../../../domain/master-data.ts";
+import type { DistributionOutcome, ProductPatch } from "../back-office.ts";
 import { type CatalogFormat, type CatalogReferences, importCatalog } from "../catalog-import.ts";
 import type { ServerConfig } from "../config.ts";
 import type { ActivatedDevice, DeviceRegistry } from "../device-registry.ts";
@@ -18,6 +25,7 @@ import {
   PayloadTooLargeError,
   RouteNotFoundError,
   ServerError,
+  ShiftNotClosedError,
   UnknownRegisterError,
   UnsupportedMediaTypeError,
 } from "../errors.ts";
@@ -29,13 +37,22 @@ import { errorResponse, SERVER_ERROR_STATUS } from "./error-response.ts";
  *
  * Routes:
  * - `GET  /api/health` -> `{ "status": "ok" }`
- * - `POST /api/devices/activate` `{ registerId, code }` -> `{ registerId, token }`
+ * - `POST /api/devices/activate` `{ registerId, code }` -> `{ registerId, storeId, token }`
  * - `GET  /api/device/whoami` (device token) -> `{ registerId, activatedAt }`
  * - `POST /api/back-office/devices/:registerId/codes` -> `201 { registerId, code, expiresAt }`
  * - `POST /api/back-office/devices/:registerId/revoke` -> `{ registerId, revoked }`
  * - `GET  /api/back-office/devices` -> `{ devices: [{ registerId, activatedAt }] }`
  * - `POST /api/back-office/catalog/import` (body `text/csv` or `application/json`) ->
  *   `{ imported }`, or `422` with `error.details.issues: [{ line, field, reason }]`
+ * - `POST /api/back-office/distribute` -> `{ seq | null, kind, rows }` (a run with no changes
+ *   makes no package)
+ * - `PATCH /api/back-office/products/:id` `{ name?, price?, active? }` -> `{ product }`
+ * - `PATCH /api/back-office/registers/:id` `{ offlineSupport }` -> `{ register, offlineReplica }`
+ * - `GET  /api/journal` (device or admin token) -> `{ sales: [JournalEntry] }`
+ * - `GET  /api/reports/x?registerId=&shiftId=` -> `{ report }` (no shiftId: sales outside shifts)
+ * - `GET  /api/reports/z?registerId=&shiftId=` -> `{ report }`, `409` while the shift is open
+ * - `GET  /api/stock` -> `{ stock: { productId: units } }`
+ * - anything else: the built apps from `staticRoot` (register at `/`, manager at `/manager/`)
  *
  * Authentication: device routes (`/api/device/*`) take `Authorization: Bearer <device token>`
  * from activation. Back office routes take `Authorization: Bearer <POS_ADMIN_TOKEN>`: a single
@@ -51,8 +68,31 @@ export type CatalogStaging = {
   stage(products: readonly Product[]): void | Promise<void>;
 };
 
+/** The channel database's views, built from every register's sales logs. */
+export type ChannelViews = Pick<ChannelProjection, "journal" | "xReport" | "zReport" | "stock">;
+
+/** Headquarters' operations the back office routes call. */
+export type BackOfficeOperations = {
+  distribute(): Promise<DistributionOutcome>;
+  updateProduct(productId: string, patch: ProductPatch): Promise<Product>;
+  setOfflineSupport(
+    registerId: string,
+    enabled: boolean,
+  ): Promise<{
+    readonly channelDataGroup: {
+      readonly offlineReplicas: readonly { registerId: string; createdAt: number }[];
+    };
+  }>;
+};
+
 export type AppDependencies = {
   readonly config: ServerConfig;
+  /** The store this server runs, told to registers at activation. */
+  readonly storeId: string;
+  readonly channel: ChannelViews;
+  readonly backOffice: BackOfficeOperations;
+  /** Directory of the built apps; null serves none. */
+  readonly staticRoot: string | null;
   readonly logger: Logger;
   readonly devices: DeviceRegistry;
   /** Whether the store configuration lists this register. */
@@ -71,6 +111,23 @@ const activationRequestSchema = z.strictObject({
   registerId: z.string().trim().min(1).max(64),
   code: z.string().trim().min(1).max(32),
 });
+
+const productPatchSchema = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    price: z.int().min(0).max(100_000_000).optional(),
+    active: z.boolean().optional(),
+  })
+  .refine((patch) => Object.keys(patch).length > 0, "Send at least one of name, price, active.");
+
+const registerPatchSchema = z.strictObject({ offlineSupport: z.boolean() });
+
+const reportQuerySchema = z.strictObject({
+  registerId: z.string().min(1).max(64),
+  shiftId: z.string().min(1).max(64).optional(),
+});
+
+const productIdSchema = z.string().min(1).max(64);
 
 const registerIdSchema = z
   .string()
@@ -114,11 +171,20 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   });
 
   const adminTokenHash = config.adminToken === "" ? null : sha256(config.adminToken);
+  const isAdminToken = (token: string | null): boolean =>
+    adminTokenHash !== null && token !== null && sameHash(sha256(token), adminTokenHash);
   const requireBackOffice = createMiddleware<AppEnv>(async (c, next) => {
-    const token = bearerToken(c.req.header("authorization"));
-    if (adminTokenHash === null || token === null || !sameHash(sha256(token), adminTokenHash)) {
+    if (!isAdminToken(bearerToken(c.req.header("authorization")))) {
       logger.warn({ path: c.req.path }, "back office request without the admin token");
       throw new BackOfficeUnauthorisedError();
+    }
+    await next();
+  });
+  const requireDeviceOrBackOffice = createMiddleware<AppEnv>(async (c, next) => {
+    const token = bearerToken(c.req.header("authorization"));
+    if (!isAdminToken(token) && devices.verify(token ?? "") === null) {
+      logger.warn({ path: c.req.path }, "channel request without a device or admin token");
+      throw new DeviceUnauthorisedError();
     }
     await next();
   });
@@ -154,13 +220,82 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     }
     const { token, device } = await devices.activate(body.data.registerId, body.data.code);
     logger.info({ registerId: device.registerId }, "register activated");
-    return c.json({ registerId: device.registerId, token });
+    return c.json({ registerId: device.registerId, storeId: deps.storeId, token });
   });
 
   app.use("/api/device/*", requireDevice);
   app.get("/api/device/whoami", (c) => c.json(c.get("device")));
 
+  for (const path of ["/api/journal", "/api/reports/*", "/api/stock"]) {
+    app.use(path, requireDeviceOrBackOffice);
+  }
+  app.get("/api/journal", (c) =>
+    c.json({ sales: deps.channel.journal() satisfies JournalEntry[] }),
+  );
+  app.get("/api/stock", (c) => c.json({ stock: deps.channel.stock() }));
+  app.get("/api/reports/x", (c) => {
+    const query = parseReportQuery(c.req.query());
+    const report: ShiftReport = deps.channel.xReport(query.registerId, query.shiftId ?? null);
+    return c.json({ report });
+  });
+  app.get("/api/reports/z", (c) => {
+    const query = parseReportQuery(c.req.query());
+    if (query.shiftId === undefined) {
+      throw new InvalidRequestError("A Z report needs the shiftId of a closed shift.");
+    }
+    const result = deps.channel.zReport(query.registerId, query.shiftId);
+    if (!result.ok) throw new ShiftNotClosedError(query.registerId, query.shiftId, result.error);
+    return c.json({ report: result.report });
+  });
+
   app.use("/api/back-office/*", requireBackOffice);
+
+  app.post("/api/back-office/distribute", async (c) => {
+    const outcome = await deps.backOffice.distribute();
+    return c.json(outcome);
+  });
+
+  app.patch("/api/back-office/products/:id", jsonBodyLimit, async (c) => {
+    const productId = productIdSchema.safeParse(c.req.param("id"));
+    const patch = productPatchSchema.safeParse(await readJson(c.req.raw));
+    if (!productId.success || !patch.success) {
+      throw new InvalidRequestError(
+        "Send { name?, price?, active? } as JSON: price in minor units, active true or false.",
+        patch.success ? {} : { cause: patch.error, details: { issues: zodIssues(patch.error) } },
+      );
+    }
+    const { name, price, active } = patch.data;
+    const product = await deps.backOffice.updateProduct(productId.data, {
+      ...(name === undefined ? {} : { name }),
+      ...(price === undefined ? {} : { price }),
+      ...(active === undefined ? {} : { active }),
+    });
+    logger.info({ productId: product.id }, "product change staged");
+    return c.json({ product });
+  });
+
+  app.patch("/api/back-office/registers/:id", jsonBodyLimit, async (c) => {
+    const registerId = parseRegisterId(c.req.param("id"));
+    const patch = registerPatchSchema.safeParse(await readJson(c.req.raw));
+    if (!patch.success) {
+      throw new InvalidRequestError("Send { offlineSupport: true | false } as JSON.", {
+        cause: patch.error,
+        details: { issues: zodIssues(patch.error) },
+      });
+    }
+    if (!deps.isKnownRegister(registerId)) throw new UnknownRegisterError(registerId);
+    const configuration = await deps.backOffice.setOfflineSupport(
+      registerId,
+      patch.data.offlineSupport,
+    );
+    const offlineReplica =
+      configuration.channelDataGroup.offlineReplicas.find((r) => r.registerId === registerId) ??
+      null;
+    return c.json({
+      register: { id: registerId, offlineSupport: patch.data.offlineSupport },
+      offlineReplica,
+    });
+  });
 
   app.get("/api/back-office/devices", (c) => c.json({ devices: devices.devices() }));
 
@@ -201,6 +336,22 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     return c.json({ imported: result.products.length });
   });
 
+  if (deps.staticRoot !== null) {
+    const root = deps.staticRoot;
+    app.get("/manager", (c) => c.redirect("/manager/", 301));
+    app.use(
+      "*",
+      serveStatic({
+        root,
+        onFound: (path, c) => {
+          if (/(^|[\\/])sw\.js$/.test(path) || path.endsWith(".html")) {
+            c.header("Cache-Control", "no-cache");
+          }
+        },
+      }),
+    );
+  }
+
   return app;
 }
 
@@ -215,6 +366,21 @@ async function readJson(request: Request): Promise<unknown> {
   } catch (error) {
     throw new InvalidRequestError("The request body is not valid JSON.", { cause: error });
   }
+}
+
+function parseReportQuery(query: Record<string, string>): {
+  registerId: string;
+  shiftId?: string;
+} {
+  const parsed = reportQuerySchema.safeParse(query);
+  if (!parsed.success) {
+    throw new InvalidRequestError("Send ?registerId=<register>&shiftId=<shift> in the query.", {
+      cause: parsed.error,
+      details: { issues: zodIssues(parsed.error) },
+    });
+  }
+  const { registerId, shiftId } = parsed.data;
+  return shiftId === undefined ? { registerId } : { registerId, shiftId };
 }
 
 function parseRegisterId(value: string): string {

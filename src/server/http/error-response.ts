@@ -14,6 +14,9 @@ export const SERVER_ERROR_STATUS = {
   POS_SERVER_002: 415,
   POS_SERVER_003: 413,
   POS_SERVER_004: 404,
+  POS_SERVER_005: 503,
+  POS_CATALOG_002: 404,
+  POS_REPORT_001: 409,
   POS_SERVER_500: 500,
 } as const satisfies Record<ServerErrorCode, ContentfulStatusCode>;
 

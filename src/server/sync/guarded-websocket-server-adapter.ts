@@ -1,4 +1,4 @@
-import { decodeSyncMessage } from "@automerge/automerge/slim";
+import { decodeChange, decodeSyncMessage } from "@automerge/automerge/slim";
 import type { DocumentId } from "@automerge/automerge-repo/slim";
 import { cbor } from "@automerge/automerge-repo/slim";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
@@ -20,6 +20,11 @@ export type WritePolicy = {
   readonly mayWrite: (device: ConnectedDevice, documentId: DocumentId) => boolean;
   /** The peer id a device must join with, so one device cannot speak for another. */
   readonly peerIdPrefix: (device: ConnectedDevice) => string;
+  /**
+   * True when a change the device offers for a document it may not write is that document's
+   * deterministic genesis (identical wherever it is made, so accepting it writes nothing new).
+   */
+  readonly isGenesisOf?: (device: ConnectedDevice, documentId: DocumentId, hash: string) => boolean;
   readonly maxMessageBytes: number;
   readonly onViolation: (violation: PolicyViolation) => void;
 };
@@ -117,12 +122,18 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     }
     const documentId = message.documentId as DocumentId;
     if (this.#policy.mayWrite(device, documentId)) return null;
-    let changes: number;
+    let hashes: string[];
     try {
-      changes = decodeSyncMessage(message.data).changes.length;
+      hashes = decodeSyncMessage(message.data).changes.map((change) => decodeChange(change).hash);
     } catch (error) {
       return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
     }
+    const isGenesisOf = this.#policy.isGenesisOf;
+    const writes =
+      isGenesisOf === undefined
+        ? hashes
+        : hashes.filter((hash) => !isGenesisOf(device, documentId, hash));
+    const changes = writes.length;
     if (changes === 0) return null;
     return violation(
       "foreign-document",

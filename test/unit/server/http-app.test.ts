@@ -10,6 +10,7 @@ import { DEMO_TAX_GROUPS } from "../../../src/server/demo-store.ts";
 import { DeviceRegistry, type DeviceRevocation } from "../../../src/server/device-registry.ts";
 import { toEan13 } from "../../../src/server/gtin.ts";
 import { createApp } from "../../../src/server/http/app.ts";
+import { appStubs } from "./app-stubs.ts";
 
 const ADMIN = "admin-secret-for-tests";
 const admin = { authorization: `Bearer ${ADMIN}` };
@@ -40,6 +41,7 @@ beforeEach(async () => {
     config,
     logger: pino({ level: "debug" }, logSink()),
     devices,
+    ...appStubs(),
     isKnownRegister: (id) => ["R1", "R2", "R3"].includes(id),
     catalog: {
       references: () => ({ taxGroups: DEMO_TAX_GROUPS }),
@@ -228,6 +230,7 @@ describe("back office", () => {
       config: loadServerConfig({ POS_DATA_DIR: dataDir }),
       logger: pino({ level: "silent" }),
       devices,
+      ...appStubs(),
       isKnownRegister: () => true,
       catalog: { references: () => ({ taxGroups: [] }), stage: () => undefined },
     });
@@ -340,6 +343,7 @@ describe("back office", () => {
       config: loadServerConfig({ POS_DATA_DIR: dataDir, POS_ADMIN_TOKEN: ADMIN }),
       logger: pino({ level: "error" }, logSink()),
       devices,
+      ...appStubs(),
       isKnownRegister: () => true,
       catalog: {
         references: () => ({ taxGroups: DEMO_TAX_GROUPS }),
