@@ -80,10 +80,7 @@ async function ours(tills: readonly Omit<Till, "repo" | "link">[], sales: number
     const started = performance.now();
     for (const register of registers) register.link.heal();
     await Promise.all(pairs.map((pair) => waitForHeads(pair, { timeoutMs: 60_000 })));
-    await waitUntil(
-      () => projection.journal().length === sales,
-      "the journal to hold every sale",
-    );
+    await waitUntil(() => projection.journal().length === sales, "the journal to hold every sale");
     return performance.now() - started;
   } finally {
     for (const stop of stops) stop();

@@ -103,5 +103,7 @@ export function figureResult(input: {
 
 /** Table rows for figures not measured yet, to append to {@link renderTable}'s output. */
 export function renderPendingRows(pending: readonly PendingFigure[]): string {
-  return pending.map((p) => `| ${p.title} | not measured yet | n/a | n/a | ${p.reason} | n/a |`).join("\n");
+  return pending
+    .map((p) => `| ${p.title} | not measured yet | n/a | n/a | ${p.reason} | n/a |`)
+    .join("\n");
 }

@@ -2,14 +2,17 @@ import { join } from "node:path";
 import { runFullDistribution } from "../replication/master-data/distribution-run.ts";
 import { FileMasterDataIndex } from "../replication/master-data/file-master-data-index.ts";
 import type { MasterDataLogDoc } from "../replication/master-data/master-data-log.ts";
-import { type MasterDataRow, parseMasterDataRow } from "../replication/master-data/master-data-row.ts";
+import {
+  type MasterDataRow,
+  parseMasterDataRow,
+} from "../replication/master-data/master-data-row.ts";
 import { PackageApplier } from "../replication/master-data/package-applier.ts";
 import { sha256Hex } from "../replication/master-data/package-codec.ts";
 import { StagingArea } from "../replication/master-data/staging-area.ts";
 import { AtomicNodeFSStorageAdapter } from "../replication/storage/atomic-nodefs-storage-adapter.ts";
 import { shutdownRepo } from "../replication/storage/shutdown-repo.ts";
 import { barcodeOf, catalogRows } from "./catalog.ts";
-import { type Figure, figureResult } from "./figures.ts";
+import { type Figure, figureResult, summarise } from "./figures.ts";
 import {
   scratchDirectory,
   startClientRepo,
@@ -53,7 +56,10 @@ async function ours(staging: StagingArea, rows: number, probe: string): Promise<
     applier.follow(await client.find<MasterDataLogDoc>(run.logUrl));
     await waitUntil(() => applier.lastStatus?.appliedSeq === run.seq, "the package to be applied");
     const elapsed = performance.now() - started;
-    if (applier.lastStatus?.rowsApplied !== rows || (await index.productByBarcode(probe)) === undefined) {
+    if (
+      applier.lastStatus?.rowsApplied !== rows ||
+      (await index.productByBarcode(probe)) === undefined
+    ) {
       throw new Error("provisioning did not apply every row");
     }
     return elapsed;
@@ -125,8 +131,9 @@ export const provisioning: Figure = {
       goalMet: (o, b) =>
         rate(o.median) >= GOAL_ROWS_PER_SECOND && b !== null && o.median <= 2 * b.median,
       notes: [
-        `${rows.length} rows; ours ${rate(Math.min(...oursMs))}-${rate(Math.max(...oursMs))} rows/s ` +
-          `(median ${rate([...oursMs].sort((a, b) => a - b)[Math.floor(oursMs.length / 2)] ?? 1)} rows/s)`,
+        `${rows.length} rows; ours ${rate(summarise(oursMs).median)} rows/s median ` +
+          `(${rate(summarise(oursMs).max)}-${rate(summarise(oursMs).min)}), baseline ` +
+          `${rate(summarise(baselineMs).median)} rows/s`,
         "ours: pack (gzip NDJSON + SHA-256), append to a new master data log, sync over WebSocket, " +
           "verify checksum, decode and validate every row, write payload and manifest durably, index",
         "baseline: JSON.stringify on the server, fetch, JSON.parse, validate every row, write the " +

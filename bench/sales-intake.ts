@@ -1,8 +1,12 @@
 import type { DocHandle } from "@automerge/automerge-repo";
 import type { ChannelProjection } from "../domain/channel-projection.ts";
 import type { PosEvent } from "../domain/events.ts";
-import { readSalesLog, type SalesLogDoc, type SalesLogKey } from "../replication/documents/sales-log.ts";
 import { parsePosEvent } from "../replication/documents/pos-event-schema.ts";
+import {
+  readSalesLog,
+  type SalesLogDoc,
+  type SalesLogKey,
+} from "../replication/documents/sales-log.ts";
 
 /**
  * The retail server's side of the sales figures: follows a register's sales log on the server's

@@ -4,7 +4,10 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Repo } from "@automerge/automerge-repo";
-import type { NetworkAdapterInterface, StorageAdapterInterface } from "@automerge/automerge-repo/slim";
+import type {
+  NetworkAdapterInterface,
+  StorageAdapterInterface,
+} from "@automerge/automerge-repo/slim";
 import {
   NodeWSServerAdapter,
   WebSocketClientAdapter,

@@ -73,7 +73,10 @@ async function ours(
   }
 }
 
-async function baseline(batches: readonly (readonly PosEvent[])[], events: number): Promise<number> {
+async function baseline(
+  batches: readonly (readonly PosEvent[])[],
+  events: number,
+): Promise<number> {
   let projection = new ChannelProjection();
   const server = await startHttpServer(async (_request, body) => {
     projection = new ChannelProjection();

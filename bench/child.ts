@@ -1,0 +1,143 @@
+/**
+ * Entry point of the child processes that the memory and cold start figures spawn, so each
+ * measurement starts from a fresh Node process. Modules are imported only by the mode that needs
+ * them, so a baseline never pays for loading Automerge. Prints one JSON line and exits.
+ *
+ * Usage: node --import tsx bench/child.ts <mode> <args...>
+ */
+
+export type ChildReport = {
+  /** Milliseconds since the process started, when the work was done. */
+  readonly readyMs: number;
+  /** Milliseconds since the process started, when the mode's modules were loaded. */
+  readonly loadedMs: number;
+  /** Peak resident set size of the process, bytes. */
+  readonly peakRssBytes: number;
+  /** Resident set size at the end, after a garbage collection when exposed, bytes. */
+  readonly rssBytes: number;
+  readonly heapUsedBytes: number;
+  /** Records held, as a check that the work was really done. */
+  readonly records: number;
+};
+
+function report(loadedMs: number, readyMs: number, records: number): void {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const memory = process.memoryUsage();
+  const result: ChildReport = {
+    readyMs,
+    loadedMs,
+    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+    records,
+  };
+  process.stdout.write(`${JSON.stringify(result)}\n`);
+}
+
+async function fileIndex(directory: string, probe: string): Promise<void> {
+  const { FileMasterDataIndex } = await import(
+    "../replication/master-data/file-master-data-index.ts"
+  );
+  const loadedMs = performance.now();
+  const index = await FileMasterDataIndex.open(directory);
+  if ((await index.productByBarcode(probe)) === undefined) throw new Error("probe not found");
+  const readyMs = performance.now();
+  const records = (await index.counts()).product;
+  report(loadedMs, readyMs, records);
+  // Keep the index reachable until after the report.
+  await index.close();
+}
+
+async function plainMap(file: string, probe: string): Promise<void> {
+  const { readFile } = await import("node:fs/promises");
+  const loadedMs = performance.now();
+  const rows = JSON.parse(await readFile(file, "utf8")) as {
+    entity: string;
+    value: { id: string; barcodes?: string[] };
+  }[];
+  const products = new Map<string, unknown>();
+  for (const row of rows) if (row.entity === "product") products.set(row.value.id, row.value);
+  const found = rows.find((row) => row.value.barcodes?.[0] === probe);
+  if (found === undefined || !products.has(found.value.id)) throw new Error("probe not found");
+  const readyMs = performance.now();
+  report(loadedMs, readyMs, products.size);
+}
+
+async function plainMapByBarcode(file: string, probe: string): Promise<void> {
+  const { readFile } = await import("node:fs/promises");
+  const loadedMs = performance.now();
+  const rows = JSON.parse(await readFile(file, "utf8")) as {
+    entity: string;
+    value: { id: string; barcodes?: string[] };
+  }[];
+  const byBarcode = new Map<string, unknown>();
+  for (const row of rows) {
+    if (row.entity !== "product") continue;
+    for (const barcode of row.value.barcodes ?? []) byBarcode.set(barcode, row.value);
+  }
+  if (!byBarcode.has(probe)) throw new Error("probe not found");
+  const readyMs = performance.now();
+  report(loadedMs, readyMs, byBarcode.size);
+}
+
+async function register(
+  indexDirectory: string,
+  automergeDirectory: string,
+  probe: string,
+  storeId: string,
+  registerId: string,
+  businessDay: string,
+): Promise<void> {
+  const [{ FileMasterDataIndex }, { Repo }, storage, salesLog, { fold }] = await Promise.all([
+    import("../replication/master-data/file-master-data-index.ts"),
+    import("@automerge/automerge-repo"),
+    import("../replication/storage/atomic-nodefs-storage-adapter.ts"),
+    import("../replication/documents/sales-log.ts"),
+    import("../domain/fold.ts"),
+  ]);
+  const loadedMs = performance.now();
+  const key = { storeId, registerId, businessDay };
+  const [index, state] = await Promise.all([
+    FileMasterDataIndex.open(indexDirectory),
+    (async () => {
+      const repo = new Repo({
+        storage: new storage.AtomicNodeFSStorageAdapter(automergeDirectory),
+      });
+      const log = await salesLog.openSalesLog(repo, key);
+      const content = salesLog.readSalesLog(log.doc(), log.documentId, key);
+      if (content.quarantined.length > 0) throw new Error("events quarantined at start");
+      return fold(content.events);
+    })(),
+  ]);
+  if ((await index.productByBarcode(probe)) === undefined) throw new Error("probe not found");
+  const readyMs = performance.now();
+  report(loadedMs, readyMs, state.lastSeq);
+  process.exit(0);
+}
+
+const [mode, ...args] = process.argv.slice(2);
+const arg = (i: number): string => {
+  const value = args[i];
+  if (value === undefined) throw new Error(`${mode} needs argument ${i + 1}`);
+  return value;
+};
+switch (mode) {
+  case "file-index":
+    await fileIndex(arg(0), arg(1));
+    break;
+  case "plain-map":
+    await plainMap(arg(0), arg(1));
+    break;
+  case "plain-map-by-barcode":
+    await plainMapByBarcode(arg(0), arg(1));
+    break;
+  case "empty":
+    report(performance.now(), performance.now(), 0);
+    break;
+  case "register":
+    await register(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5));
+    break;
+  default:
+    throw new Error(`unknown mode ${String(mode)}`);
+}

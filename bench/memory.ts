@@ -1,0 +1,60 @@
+import { barcodeOf } from "./catalog.ts";
+import { runChild } from "./child-process.ts";
+import { type Figure, figureResult, summarise } from "./figures.ts";
+import { prepareCatalog } from "./prepared-store.ts";
+import { scratchDirectory } from "./support.ts";
+
+/**
+ * Figure 4, memory: peak RSS of a fresh Node process that opens the file index holding the whole
+ * catalog and serves a scan from it. Baseline: a fresh process holding the same rows parsed from
+ * one JSON file in a plain Map by id.
+ */
+
+const MB = 1024 * 1024;
+const GOAL_MB = 200;
+
+export const memory: Figure = {
+  id: "memory",
+  title: "Memory of a register holding the catalog",
+  async run({ quick, runs }) {
+    const products = quick ? 10_000 : 100_000;
+    const scratch = await scratchDirectory("memory");
+    try {
+      const prepared = await prepareCatalog(scratch.path, products);
+      const probe = barcodeOf(products - 1);
+      const ours: number[] = [];
+      const oursAfter: number[] = [];
+      const baseline: number[] = [];
+      const empty: number[] = [];
+      for (let i = 0; i < runs; i++) {
+        const index = await runChild("file-index", [prepared.indexDirectory, probe]);
+        if (index.records !== products) throw new Error("the index child lost products");
+        ours.push(index.peakRssBytes / MB);
+        oursAfter.push(index.rssBytes / MB);
+        const map = await runChild("plain-map", [prepared.jsonFile, probe]);
+        if (map.records !== products) throw new Error("the map child lost products");
+        baseline.push(map.peakRssBytes / MB);
+        empty.push((await runChild("empty", [])).peakRssBytes / MB);
+      }
+      return figureResult({
+        id: "memory",
+        title: `Peak RSS, ${products.toLocaleString("en")}-product catalog`,
+        unit: "MB",
+        ours,
+        baseline,
+        baselineName: "plain Map by id",
+        goal: `<= ${GOAL_MB} MB`,
+        goalMet: (o) => o.median <= GOAL_MB,
+        notes: [
+          `ours after gc: ${summarise(oursAfter).median.toFixed(0)} MB resident ` +
+            "(peak includes decoding the package); an empty process with tsx peaks at " +
+            `${summarise(empty).median.toFixed(0)} MB`,
+          "each measured in a fresh child process (node --import tsx), peak from " +
+            "process.resourceUsage().maxRSS; the file index also indexes barcodes and customers",
+        ],
+      });
+    } finally {
+      await scratch.remove();
+    }
+  },
+};
