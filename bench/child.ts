@@ -16,6 +16,10 @@ export type ChildReport = {
   /** Resident set size at the end, after a garbage collection when exposed, bytes. */
   readonly rssBytes: number;
   readonly heapUsedBytes: number;
+  /** V8 heap reserved, bytes: what a heap that grew during loading still holds. */
+  readonly heapTotalBytes: number;
+  /** Memory outside the V8 heap (buffers, WebAssembly memory), bytes. */
+  readonly externalBytes: number;
   /** Records held, as a check that the work was really done. */
   readonly records: number;
 };
@@ -30,6 +34,8 @@ function report(loadedMs: number, readyMs: number, records: number): void {
     peakRssBytes: process.resourceUsage().maxRSS * 1024,
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
+    heapTotalBytes: memory.heapTotal,
+    externalBytes: memory.external,
     records,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -32,7 +32,14 @@ import {
 
 const GOAL_ROWS_PER_SECOND = 200_000;
 
-async function ours(staging: StagingArea, rows: number, probe: string): Promise<number> {
+type Phases = {
+  readonly total: number;
+  readonly pack: number;
+  readonly sync: number;
+  readonly apply: number;
+};
+
+async function ours(staging: StagingArea, rows: number, probe: string): Promise<Phases> {
   const scratch = await scratchDirectory("provisioning");
   const hub = await startWebSocketHub();
   const client = startClientRepo({
@@ -40,7 +47,7 @@ async function ours(staging: StagingArea, rows: number, probe: string): Promise<
     storage: new AtomicNodeFSStorageAdapter(join(scratch.path, "automerge")),
   });
   const index = await FileMasterDataIndex.open(join(scratch.path, "master-data"));
-  const applier = new PackageApplier({ index, clock: Date.now });
+  const applier = new PackageApplier({ index, clock: () => performance.now() });
   try {
     await waitForPeer(client);
     await waitForPeer(hub.repo);
@@ -53,6 +60,7 @@ async function ours(staging: StagingArea, rows: number, probe: string): Promise<
       clock: Date.now,
     });
     if (run.kind === "none") throw new Error("the distribution run produced no package");
+    const packed = performance.now();
     applier.follow(await client.find<MasterDataLogDoc>(run.logUrl));
     await waitUntil(() => applier.lastStatus?.appliedSeq === run.seq, "the package to be applied");
     const elapsed = performance.now() - started;
@@ -62,7 +70,14 @@ async function ours(staging: StagingArea, rows: number, probe: string): Promise<
     ) {
       throw new Error("provisioning did not apply every row");
     }
-    return elapsed;
+    const status = applier.lastStatus;
+    if (status === undefined) throw new Error("no download attempt");
+    return {
+      total: elapsed,
+      pack: packed - started,
+      sync: status.startedAt - packed,
+      apply: status.finishedAt - status.startedAt,
+    };
   } finally {
     await applier.close();
     await index.close();
@@ -104,6 +119,10 @@ async function baseline(rows: readonly MasterDataRow[], probe: string): Promise<
   }
 }
 
+function phase(phases: readonly Phases[], name: keyof Phases): string {
+  return summarise(phases.map((p) => p[name])).median.toFixed(0);
+}
+
 export const provisioning: Figure = {
   id: "provisioning",
   title: "Provisioning (full package, WebSocket, file index)",
@@ -114,9 +133,12 @@ export const provisioning: Figure = {
     await staging.stageRows(rows);
     const probe = barcodeOf(products - 1);
     const oursMs: number[] = [];
+    const phases: Phases[] = [];
     const baselineMs: number[] = [];
     for (let i = 0; i < runs; i++) {
-      oursMs.push(await ours(staging, rows.length, probe));
+      const measured = await ours(staging, rows.length, probe);
+      phases.push(measured);
+      oursMs.push(measured.total);
       baselineMs.push(await baseline(rows, probe));
     }
     const rate = (ms: number) => Math.round(rows.length / (ms / 1000));
@@ -134,6 +156,9 @@ export const provisioning: Figure = {
         `${rows.length} rows; ours ${rate(summarise(oursMs).median)} rows/s median ` +
           `(${rate(summarise(oursMs).max)}-${rate(summarise(oursMs).min)}), baseline ` +
           `${rate(summarise(baselineMs).median)} rows/s`,
+        `ours by phase (medians): pack and append ${phase(phases, "pack")} ms, sync to the ` +
+          `register ${phase(phases, "sync")} ms, verify, decode, validate, write and index ` +
+          `${phase(phases, "apply")} ms`,
         "ours: pack (gzip NDJSON + SHA-256), append to a new master data log, sync over WebSocket, " +
           "verify checksum, decode and validate every row, write payload and manifest durably, index",
         "baseline: JSON.stringify on the server, fetch, JSON.parse, validate every row, write the " +
