@@ -4,6 +4,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
+import * as Automerge from "@automerge/automerge";
 import { type PeerId, Repo } from "@automerge/automerge-repo";
 import { serve } from "@hono/node-server";
 import pino, { type Logger } from "pino";
@@ -83,9 +84,14 @@ export async function startRetailServer(
     activationCodeTtlMs: effective.activationCodeTtlMs,
   });
 
+  let repo: Repo | undefined;
   const policy = createDeviceWritePolicy({
     storeId,
     now,
+    holds: (documentId, hash) => {
+      const handle = repo?.handles[documentId];
+      return handle?.isReady() === true && Automerge.hasHeads(handle.doc(), [hash]);
+    },
     maxMessageBytes: effective.maxMessageBytes,
     onViolation: (violation) =>
       logger.warn(
@@ -105,7 +111,7 @@ export async function startRetailServer(
     logger.info({ registerId, reason, closed }, "register token no longer valid");
   });
 
-  const repo = new Repo({
+  repo = new Repo({
     storage: new AtomicNodeFSStorageAdapter(join(dataDir, "documents"), {
       onQuarantine: (file) =>
         logger.warn({ file: file.file, reason: file.reason }, "stored document file quarantined"),

@@ -17,10 +17,11 @@ import type {
  * configuration, posting records and other registers' documents are headquarters' or the
  * server's, or another device's.
  *
- * One allowance keeps honest registers connected: a register that opens its posting record
- * before the server has created it makes the document's deterministic genesis locally and
- * offers it. That change is byte-identical to the one the server makes, so a sync message whose
- * only changes are that genesis is not a write.
+ * Two allowances keep honest registers connected, because a register that opens a named
+ * document it does not own (its posting record, the store configuration) makes the document's
+ * deterministic genesis locally and offers it: a change the server already holds writes
+ * nothing, and neither does the genesis of the device's own posting records, which is
+ * byte-identical to the one the server makes later.
  *
  * `mayWrite` is synchronous (it runs on every message), so ids are computed ahead, at the
  * authenticated upgrade: call {@link DeviceWritePolicy.prepare} before accepting the socket.
@@ -32,6 +33,8 @@ export type DeviceWritePolicyOptions = {
   readonly now: () => number;
   readonly maxMessageBytes: number;
   readonly onViolation: (violation: PolicyViolation) => void;
+  /** Whether the server's copy of a document already holds the change with this hash. */
+  readonly holds?: (documentId: DocumentId, hash: string) => boolean;
   /** Business days before today whose logs a register may still upload. Default 35. */
   readonly daysBack?: number;
   /** Business days after today (clock skew). Default 1. */
@@ -51,8 +54,8 @@ type RegisterGrant = {
 export type DeviceWritePolicy = WritePolicy & {
   /** Computes (or refreshes, at a day change) the documents `registerId` may write. */
   readonly prepare: (registerId: string) => Promise<void>;
-  /** Whether a change is the deterministic genesis of a document the device may create. */
-  readonly isGenesisOf: (device: ConnectedDevice, documentId: DocumentId, hash: string) => boolean;
+  /** Whether a change for a document the device may not write writes nothing new. */
+  readonly isHarmless: (device: ConnectedDevice, documentId: DocumentId, hash: string) => boolean;
 };
 
 /** The peer id prefix a register must join with: `register/<registerId>/`. */
@@ -81,8 +84,11 @@ export function createDeviceWritePolicy(options: DeviceWritePolicyOptions): Devi
     mayWrite(device, documentId) {
       return grants.get(device.registerId)?.writable.has(documentId) ?? false;
     },
-    isGenesisOf(device, documentId, hash) {
-      return grants.get(device.registerId)?.genesis.get(documentId) === hash;
+    isHarmless(device, documentId, hash) {
+      return (
+        grants.get(device.registerId)?.genesis.get(documentId) === hash ||
+        (options.holds?.(documentId, hash) ?? false)
+      );
     },
     async prepare(registerId) {
       const day = today();

@@ -21,10 +21,11 @@ export type WritePolicy = {
   /** The peer id a device must join with, so one device cannot speak for another. */
   readonly peerIdPrefix: (device: ConnectedDevice) => string;
   /**
-   * True when a change the device offers for a document it may not write is that document's
-   * deterministic genesis (identical wherever it is made, so accepting it writes nothing new).
+   * True when a change the device offers for a document it may not write writes nothing new:
+   * the server already holds it, or it is the document's deterministic genesis (identical
+   * wherever it is made).
    */
-  readonly isGenesisOf?: (device: ConnectedDevice, documentId: DocumentId, hash: string) => boolean;
+  readonly isHarmless?: (device: ConnectedDevice, documentId: DocumentId, hash: string) => boolean;
   readonly maxMessageBytes: number;
   readonly onViolation: (violation: PolicyViolation) => void;
 };
@@ -128,11 +129,11 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     } catch (error) {
       return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
     }
-    const isGenesisOf = this.#policy.isGenesisOf;
+    const isHarmless = this.#policy.isHarmless;
     const writes =
-      isGenesisOf === undefined
+      isHarmless === undefined
         ? hashes
-        : hashes.filter((hash) => !isGenesisOf(device, documentId, hash));
+        : hashes.filter((hash) => !isHarmless(device, documentId, hash));
     const changes = writes.length;
     if (changes === 0) return null;
     return violation(
