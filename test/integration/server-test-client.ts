@@ -56,10 +56,11 @@ export function connectSyncClient(
   server: ServerProcess,
   token: string,
   peerId: string,
+  retryIntervalMs = 200,
 ): SyncClient {
   const adapter = new WebSocketClientAdapter(
     `ws://127.0.0.1:${server.port}/sync?token=${encodeURIComponent(token)}`,
-    200,
+    retryIntervalMs,
   );
   const repo = new Repo({ network: [adapter], peerId: peerId as PeerId });
   return {
