@@ -1,0 +1,77 @@
+import { execFile } from "node:child_process";
+import { rm, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type ServerProcess,
+  startServerProcess,
+  temporaryDirectory,
+} from "../support/server-process.ts";
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, "../..");
+
+let dataDir: string;
+let server: ServerProcess | undefined;
+
+beforeAll(async () => {
+  dataDir = await temporaryDirectory("server-cli");
+  server = await startServerProcess({ dataDir, env: { POS_DISTRIBUTION_INTERVAL_MS: "0" } });
+});
+afterAll(async () => {
+  await server?.kill("SIGKILL");
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+function pos(...args: string[]): Promise<{ stdout: string; stderr: string }> {
+  if (server === undefined) throw new Error("server not started");
+  return run(
+    process.execPath,
+    [join(ROOT, "bin/pos.mjs"), "--url", server.url, "--data-dir", dataDir, ...args],
+    { cwd: ROOT, timeout: 30_000 },
+  );
+}
+
+describe("the pos command against a running server", () => {
+  it("issues codes, imports a catalog and distributes it; reports refusals with exit code 1", async () => {
+    const codes = await pos("codes", "R1");
+    expect(codes.stdout).toMatch(/Activation code for R1: [A-Z2-9]{4}-?[A-Z2-9]{4}/);
+
+    const idle = await pos("distribute");
+    expect(idle.stdout).toMatch(/Nothing changed/);
+
+    const catalog = join(dataDir, "catalog.csv");
+    await writeFile(catalog, "id,name,price,tax_group\nP99001,Test Tea 250 g,3.49,STD\n");
+    const imported = await pos("import", catalog);
+    expect(imported.stdout).toMatch(/Imported 1 products/);
+
+    const distributed = await pos("distribute");
+    expect(distributed.stdout).toMatch(/Distributed delta package 2 with 1 rows/);
+
+    await writeFile(catalog, "id,name,price,tax_group\nP99002,Bad,1.00,NOPE\n");
+    const refused = await pos("import", catalog).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(/POS_CATALOG_001/);
+
+    const unknown = await pos("codes", "R9").then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(unknown?.code).toBe(1);
+    expect(unknown?.stderr).toMatch(/R9 is not set up/);
+  });
+
+  it("runs as npm run pos", async () => {
+    if (server === undefined) throw new Error("server not started");
+    const { stdout } = await run(
+      "npm",
+      ["run", "--silent", "pos", "--", "--url", server.url, "--data-dir", dataDir, "distribute"],
+      { cwd: ROOT, timeout: 30_000 },
+    );
+    expect(stdout).toMatch(/Nothing changed/);
+  });
+});
