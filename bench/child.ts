@@ -24,14 +24,30 @@ export type ChildReport = {
   readonly records: number;
 };
 
-function report(loadedMs: number, readyMs: number, records: number): void {
+/**
+ * Peak RSS of this process. On Linux `getrusage`'s maximum survives `execve`, so a child spawned
+ * from a large parent would report the parent's peak; the kernel's VmHWM of the new address space
+ * does not, and is used where it exists.
+ */
+async function peakRssBytes(): Promise<number> {
+  try {
+    const { readFileSync } = await import("node:fs");
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync("/proc/self/status", "utf8"));
+    if (match?.[1] !== undefined) return Number(match[1]) * 1024;
+  } catch {
+    // Not Linux: fall back to getrusage.
+  }
+  return process.resourceUsage().maxRSS * 1024;
+}
+
+async function report(loadedMs: number, readyMs: number, records: number): Promise<void> {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
   const memory = process.memoryUsage();
   const result: ChildReport = {
     readyMs,
     loadedMs,
-    peakRssBytes: process.resourceUsage().maxRSS * 1024,
+    peakRssBytes: await peakRssBytes(),
     rssBytes: memory.rss,
     heapUsedBytes: memory.heapUsed,
     heapTotalBytes: memory.heapTotal,
@@ -50,7 +66,7 @@ async function fileIndex(directory: string, probe: string): Promise<void> {
   if ((await index.productByBarcode(probe)) === undefined) throw new Error("probe not found");
   const readyMs = performance.now();
   const records = (await index.counts()).product;
-  report(loadedMs, readyMs, records);
+  await report(loadedMs, readyMs, records);
   // Keep the index reachable until after the report.
   await index.close();
 }
@@ -67,7 +83,7 @@ async function plainMap(file: string, probe: string): Promise<void> {
   const found = rows.find((row) => row.value.barcodes?.[0] === probe);
   if (found === undefined || !products.has(found.value.id)) throw new Error("probe not found");
   const readyMs = performance.now();
-  report(loadedMs, readyMs, products.size);
+  await report(loadedMs, readyMs, products.size);
 }
 
 async function plainMapByBarcode(file: string, probe: string): Promise<void> {
@@ -84,7 +100,7 @@ async function plainMapByBarcode(file: string, probe: string): Promise<void> {
   }
   if (!byBarcode.has(probe)) throw new Error("probe not found");
   const readyMs = performance.now();
-  report(loadedMs, readyMs, byBarcode.size);
+  await report(loadedMs, readyMs, byBarcode.size);
 }
 
 async function register(
@@ -118,7 +134,7 @@ async function register(
   ]);
   if ((await index.productByBarcode(probe)) === undefined) throw new Error("probe not found");
   const readyMs = performance.now();
-  report(loadedMs, readyMs, state.lastSeq);
+  await report(loadedMs, readyMs, state.lastSeq);
   process.exit(0);
 }
 
@@ -139,7 +155,7 @@ switch (mode) {
     await plainMapByBarcode(arg(0), arg(1));
     break;
   case "empty":
-    report(performance.now(), performance.now(), 0);
+    await report(performance.now(), performance.now(), 0);
     break;
   case "register":
     await register(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5));

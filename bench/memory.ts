@@ -65,7 +65,7 @@ export const memory: Figure = {
             `a ${mb(oursHeapTotal)} MB V8 heap and ${mb(oursExternal)} MB external memory ` +
             "(the heap grows while the package is gunzipped, split and validated, and is not returned)",
           "each measured in a fresh child process (node --import tsx), peak from " +
-            "process.resourceUsage().maxRSS; the file index also indexes barcodes and customers",
+            "VmHWM (kernel high-water mark); the file index also indexes barcodes and customers",
         ],
       });
     } finally {
