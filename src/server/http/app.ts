@@ -339,17 +339,13 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   if (deps.staticRoot !== null) {
     const root = deps.staticRoot;
     app.get("/manager", (c) => c.redirect("/manager/", 301));
-    app.use(
-      "*",
-      serveStatic({
-        root,
-        onFound: (path, c) => {
-          if (/(^|[\\/])sw\.js$/.test(path) || path.endsWith(".html")) {
-            c.header("Cache-Control", "no-cache");
-          }
-        },
-      }),
-    );
+    // The service worker and the pages must be revalidated, or a new build never reaches
+    // registers; hashed assets may be cached.
+    app.use("*", async (c, next) => {
+      if (/(^|\/)sw\.js$|\.html$|\/$/.test(c.req.path)) c.header("Cache-Control", "no-cache");
+      await next();
+    });
+    app.use("*", serveStatic({ root }));
   }
 
   return app;
