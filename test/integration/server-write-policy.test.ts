@@ -275,3 +275,41 @@ describe("write policy against a malicious device", () => {
     expect(everyViolation?.every((line) => line.startsWith('"registerId":"R1"'))).toBe(true);
   });
 });
+
+describe("revocation", () => {
+  it("disconnects a register's sockets at once and refuses its token afterwards", async () => {
+    const r3 = await activate(server, "R3");
+    const client = connect(r3.token, "register/R3/till", 60_000);
+    let disconnected = false;
+    client.adapter.on("peer-disconnected", () => {
+      disconnected = true;
+    });
+    await client.connected();
+    const refusalsBefore = server.output().match(/sync connection refused/g)?.length ?? 0;
+    const revoked = await call(server, "/api/back-office/devices/R3/revoke", {
+      method: "POST",
+      headers: await adminHeaders(server),
+    });
+    await expect(revoked.json()).resolves.toEqual({ registerId: "R3", revoked: true });
+    await waitFor(() => disconnected, 5_000, "socket closed on revocation");
+    expect(server.output()).toMatch(/"registerId":"R3","reason":"revoked","closed":1/);
+
+    const status = await new Promise<number>((resolve) => {
+      const socket = new WebSocket(
+        `ws://127.0.0.1:${server.port}/sync?token=${encodeURIComponent(r3.token)}`,
+      );
+      socket.once("unexpected-response", (_request, response) => {
+        resolve(response.statusCode ?? 0);
+        socket.terminate();
+      });
+      socket.once("open", () => resolve(200));
+      socket.once("error", () => {});
+    });
+    expect(status).toBe(401);
+    await waitFor(
+      () => (server.output().match(/sync connection refused/g)?.length ?? 0) === refusalsBefore + 1,
+      5_000,
+      "refusal logged",
+    );
+  });
+});
