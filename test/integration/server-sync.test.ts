@@ -139,6 +139,26 @@ describe("retail server sync endpoint", () => {
       await call(server, "/api/journal", { headers: device })
     ).json()) as Journal;
     expect(again).toEqual(journal);
+
+    // The staging area and the master data log came back too: nothing pending, and the next
+    // change continues the same log.
+    const restartedAdmin = await adminHeaders(server);
+    const nothing = await call(server, "/api/back-office/distribute", {
+      method: "POST",
+      headers: restartedAdmin,
+    });
+    await expect(nothing.json()).resolves.toMatchObject({ seq: null });
+    const edit = await call(server, "/api/back-office/products/P00002", {
+      method: "PATCH",
+      headers: { ...restartedAdmin, "content-type": "application/json" },
+      body: JSON.stringify({ active: false }),
+    });
+    expect(edit.status).toBe(200);
+    const delta = await call(server, "/api/back-office/distribute", {
+      method: "POST",
+      headers: restartedAdmin,
+    });
+    await expect(delta.json()).resolves.toEqual({ seq: 2, kind: "delta", rows: 1 });
     expect(await server.kill("SIGTERM")).toBe(0);
   });
 });
