@@ -28,7 +28,8 @@ import {
  * For each register it opens the replica status and the sales logs of today, yesterday and every
  * business day the replica status mentions (by the heads it lists), and re-reads a register's
  * logs whenever one of them changes. Events of one register are ingested in `seq` order across
- * days; an event after a gap waits until the gap is filled. Every log is read through
+ * days, from seq 1; an event after a gap (an earlier day not received yet) waits until the gap
+ * is filled. Every log is read through
  * `readSalesLog`, so invalid or foreign events are logged with the document id and never
  * ingested. After a restart the same stored documents rebuild the same projection.
  */
@@ -59,8 +60,8 @@ type RegisterState = {
   readonly registerId: string;
   readonly days: Map<string, DayState>;
   status: DocHandle<ReplicaStatusDoc> | undefined;
-  /** The register's last ingested seq, across days. */
-  lastSeq: number | null;
+  /** The register's last ingested seq, across days; 0 before its first event (seq 1). */
+  lastSeq: number;
   queue: Promise<void>;
   /** Sales log id -> business day, for the window of days searched. */
   windowIds: { readonly today: string; readonly ids: ReadonlyMap<string, string> } | undefined;
@@ -117,7 +118,7 @@ export class SalesIngestion {
         registerId,
         days: new Map(),
         status: undefined,
-        lastSeq: null,
+        lastSeq: 0,
         queue: Promise.resolve(),
         windowIds: undefined,
       };
@@ -224,8 +225,8 @@ export class SalesIngestion {
       let ingested = 0;
       let blocked = false;
       for (const event of events) {
-        if (state.lastSeq !== null && event.seq <= state.lastSeq) continue;
-        if (state.lastSeq !== null && event.seq !== state.lastSeq + 1) {
+        if (event.seq <= state.lastSeq) continue;
+        if (event.seq !== state.lastSeq + 1) {
           blocked = true;
           break;
         }
