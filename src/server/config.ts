@@ -75,6 +75,20 @@ export const SERVER_CONFIG_TABLE = {
     min: 0,
     help: "How often the distribution schedule sends master data changes to the data group (0: only on demand).",
   }),
+  demoSwitchTimeoutMs: entry({
+    type: "integer",
+    env: "POS_DEMO_SWITCH_TIMEOUT_MS",
+    default: 5_000,
+    min: 100,
+    help: "Switch timeout of the demo store's offline profile, set when the demo store is created.",
+  }),
+  demoReconnectIntervalMs: entry({
+    type: "integer",
+    env: "POS_DEMO_RECONNECT_INTERVAL_MS",
+    default: 60_000,
+    min: 100,
+    help: "Reconnect interval of the demo store's offline profile, set when the demo store is created.",
+  }),
   activationCodeTtlMs: entry({
     type: "integer",
     env: "POS_ACTIVATION_CODE_TTL_MS",

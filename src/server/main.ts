@@ -18,7 +18,7 @@ import { AtomicNodeFSStorageAdapter } from "../../replication/storage/atomic-nod
 import { shutdownRepo } from "../../replication/storage/shutdown-repo.ts";
 import { BackOffice } from "./back-office.ts";
 import type { ServerConfig } from "./config.ts";
-import { createDemoStore, DEMO_STORE_ID } from "./demo-store.ts";
+import { createDemoStore, DEMO_STORE_ID, type DemoStore } from "./demo-store.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 import { createApp } from "./http/app.ts";
 import { demoMasterDataRows, demoStoreConfiguration } from "./master-data/demo-master-data.ts";
@@ -92,6 +92,10 @@ export async function startRetailServer(
       const handle = repo?.handles[documentId];
       return handle?.isReady() === true && Automerge.hasHeads(handle.doc(), [hash]);
     },
+    // Acknowledge and publish only what is on disk: see WritePolicy.beforeSend.
+    beforeSend: async (documentId) => {
+      if (repo?.handles[documentId]?.isReady()) await repo.flush([documentId]);
+    },
     maxMessageBytes: effective.maxMessageBytes,
     onViolation: (violation) =>
       logger.warn(
@@ -130,7 +134,15 @@ export async function startRetailServer(
   let stagingArea = firstStart ? null : await loadStagingArea(staging);
   let seeded = false;
   if (firstStart || stagingArea === null) {
-    const demo = await createDemoStore(DEMO_SEED);
+    const generated = await createDemoStore(DEMO_SEED);
+    const demo: DemoStore = {
+      ...generated,
+      offlineProfiles: generated.offlineProfiles.map((profile) => ({
+        ...profile,
+        switchTimeoutMs: effective.demoSwitchTimeoutMs,
+        reconnectIntervalMs: effective.demoReconnectIntervalMs,
+      })),
+    };
     if (firstStart) {
       writeStoreConfiguration(configurationHandle, demoStoreConfiguration(demo, now()));
     }

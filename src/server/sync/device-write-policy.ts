@@ -35,6 +35,8 @@ export type DeviceWritePolicyOptions = {
   readonly onViolation: (violation: PolicyViolation) => void;
   /** Whether the server's copy of a document already holds the change with this hash. */
   readonly holds?: (documentId: DocumentId, hash: string) => boolean;
+  /** Saves a document before a message about it goes to a device (see `WritePolicy`). */
+  readonly beforeSend?: (documentId: DocumentId) => Promise<void>;
   /** Business days before today whose logs a register may still upload. Default 35. */
   readonly daysBack?: number;
   /** Business days after today (clock skew). Default 1. */
@@ -81,6 +83,7 @@ export function createDeviceWritePolicy(options: DeviceWritePolicyOptions): Devi
     maxMessageBytes: options.maxMessageBytes,
     onViolation: options.onViolation,
     peerIdPrefix: (device) => registerPeerIdPrefix(device.registerId),
+    ...(options.beforeSend === undefined ? {} : { beforeSend: options.beforeSend }),
     mayWrite(device, documentId) {
       return grants.get(device.registerId)?.writable.has(documentId) ?? false;
     },

@@ -1,6 +1,7 @@
-import { decodeChange, decodeSyncMessage } from "@automerge/automerge/slim";
+import { decodeChange, decodeSyncMessage, getAllChanges, load } from "@automerge/automerge/slim";
 import type { DocumentId } from "@automerge/automerge-repo/slim";
 import { cbor } from "@automerge/automerge-repo/slim";
+import type { FromServerMessage } from "@automerge/automerge-repo-network-websocket";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { WebSocket, WebSocketServer } from "ws";
 
@@ -26,6 +27,12 @@ export type WritePolicy = {
    * wherever it is made).
    */
   readonly isHarmless?: (device: ConnectedDevice, documentId: DocumentId, hash: string) => boolean;
+  /**
+   * Called before a message about a document goes out; the message waits for it. The server
+   * saves the document here, so a peer never holds a change of the server's that a crash could
+   * take from the server (the peer would offer it back, and be refused as a foreign writer).
+   */
+  readonly beforeSend?: (documentId: DocumentId) => Promise<void>;
   readonly maxMessageBytes: number;
   readonly onViolation: (violation: PolicyViolation) => void;
 };
@@ -59,6 +66,26 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     this.#server = server;
     this.#devices = devices;
     this.#policy = policy;
+  }
+
+  #outgoing: Promise<void> = Promise.resolve();
+
+  /** Sends in order; a message about a document waits for `beforeSend` of that document. */
+  override send(message: FromServerMessage): void {
+    const beforeSend = this.#policy.beforeSend;
+    const documentId =
+      "documentId" in message && typeof message.documentId === "string"
+        ? (message.documentId as DocumentId)
+        : null;
+    const deliver = (): void => super.send(message);
+    this.#outgoing = this.#outgoing
+      .then(() =>
+        beforeSend === undefined || documentId === null ? undefined : beforeSend(documentId),
+      )
+      // A failed save must not stop the conversation: the message goes out regardless.
+      .catch(() => {})
+      .then(deliver)
+      .catch(() => {});
   }
 
   override receiveMessage(messageBytes: Uint8Array, socket: WebSocket): void {
@@ -125,7 +152,7 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     if (this.#policy.mayWrite(device, documentId)) return null;
     let hashes: string[];
     try {
-      hashes = decodeSyncMessage(message.data).changes.map((change) => decodeChange(change).hash);
+      hashes = decodeSyncMessage(message.data).changes.flatMap(changeHashes);
     } catch (error) {
       return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
     }
@@ -141,5 +168,17 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       `sent ${changes} change(s) for a document the device does not own`,
       documentId,
     );
+  }
+}
+
+/**
+ * The hashes of the changes in one item of a sync message: a single change chunk, or (when the
+ * sender sends a whole document to a peer that has none of it) a document chunk holding many.
+ */
+function changeHashes(chunk: Uint8Array): string[] {
+  try {
+    return [decodeChange(chunk).hash];
+  } catch {
+    return getAllChanges(load(chunk)).map((change) => decodeChange(change).hash);
   }
 }
