@@ -1,5 +1,5 @@
 import * as Automerge from "@automerge/automerge";
-import { cbor, type DocumentId, type PeerId } from "@automerge/automerge-repo";
+import { cbor, type PeerId } from "@automerge/automerge-repo";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { type WebSocket, WebSocketServer } from "ws";
 import { businessDayOf } from "../../../domain/business-day.ts";
