@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  activateNodeRegister,
+  type NodeRegister,
+  startNodeRegister,
+} from "../../replication/register/node-register.ts";
+import type { RegisterView } from "../../replication/register/register-view.ts";
+import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
+import {
+  type ServerProcess,
+  startServerProcess,
+  temporaryDirectory,
+} from "../support/server-process.ts";
+
+const SWITCH_TIMEOUT_MS = 1_000;
+const RECONNECT_INTERVAL_MS = 3_000;
+const ADMIN_TOKEN = "integration-admin-token-0123456789";
+
+const serverEnv = {
+  POS_ADMIN_TOKEN: ADMIN_TOKEN,
+  POS_DEMO_SWITCH_TIMEOUT_MS: String(SWITCH_TIMEOUT_MS),
+  POS_DEMO_RECONNECT_INTERVAL_MS: String(RECONNECT_INTERVAL_MS),
+  POS_DISTRIBUTION_INTERVAL_MS: "0",
+};
+
+async function until<T>(
+  what: string,
+  probe: () => T | undefined | false | Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 20));
+  }
+}
+
+type JournalEntry = { readonly receiptNumber: string; readonly total: number };
+
+async function journal(server: ServerProcess): Promise<readonly JournalEntry[]> {
+  const response = await fetch(`${server.url}/api/journal`, {
+    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+  });
+  expect(response.status).toBe(200);
+  const body = (await response.json()) as { sales: JournalEntry[] };
+  return body.sales;
+}
+
+describe("register failover with a real server process", () => {
+  let dataDir: string;
+  let registerDir: string;
+  let server: ServerProcess;
+  let register: NodeRegister;
+  const demo = createDemoStore(1, { pinIterations: 1_000 });
+
+  beforeAll(async () => {
+    dataDir = await temporaryDirectory("failover-server");
+    registerDir = await temporaryDirectory("failover-register");
+    server = await startServerProcess({ dataDir, env: serverEnv });
+    const codeResponse = await fetch(`${server.url}/api/back-office/devices/R1/codes`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
+    });
+    expect(codeResponse.status).toBe(201);
+    const { code } = (await codeResponse.json()) as { code: string };
+    const identity = await activateNodeRegister({
+      serverUrl: server.url,
+      dataDir: registerDir,
+      registerId: "R1",
+      code,
+    });
+    register = await startNodeRegister({ serverUrl: server.url, dataDir: registerDir, identity });
+  });
+
+  afterAll(async () => {
+    await register?.close();
+    await server?.kill("SIGKILL");
+  });
+
+  it("switches offline mid-sale within the switch timeout, sells on, and reconnects only at a transaction start", async () => {
+    const session = register.session;
+    await until("provisioning", () => session.view().provisioning.ready);
+    expect((await session.signIn("1001", DEMO_OPERATOR_PINS["1001"])).ok).toBe(true);
+    const products = (await demo).products;
+    const barcode = (i: number) => products[i]!.barcodes[0]!;
+
+    // An online sale: each command is confirmed by the server's posting record.
+    expect((await session.scan(barcode(0))).ok).toBe(true);
+    expect((await session.scan(barcode(1))).ok).toBe(true);
+    expect(session.mode).toBe("online");
+    expect((await session.pay("cash", 100_000)).ok).toBe(true);
+    expect((await session.completeSale()).ok).toBe(true);
+    const firstReceipt = session.state.lastCompletedSale!.receiptNumber;
+    await until("first sale posted", () => session.view().connection.pendingUploadSales === 0);
+
+    // Mid-sale, the server dies.
+    expect((await session.scan(barcode(2))).ok).toBe(true);
+    await server.kill("SIGKILL");
+    const killedAt = Date.now();
+    const commandStarted = performance.now();
+    expect((await session.scan(barcode(3))).ok).toBe(true);
+    expect(performance.now() - commandStarted).toBeLessThan(200);
+    await until("offline", () => session.mode === "offline", SWITCH_TIMEOUT_MS + 2_000);
+    expect(Date.now() - killedAt).toBeLessThanOrEqual(SWITCH_TIMEOUT_MS + 250);
+
+    // The sale goes on offline; nothing the cashier entered is lost.
+    expect(session.view().sale?.lines.length).toBe(2);
+    expect((await session.scan(barcode(4))).ok).toBe(true);
+    expect((await session.pay("cash", 100_000)).ok).toBe(true);
+    expect((await session.completeSale()).ok).toBe(true);
+    const secondReceipt = session.state.lastCompletedSale!.receiptNumber;
+    expect(session.view().connection.pendingUploadSales).toBe(1);
+
+    // The server comes back on the same port; a sale started before the interval stays offline.
+    server = await startServerProcess({ dataDir, port: server.port, env: serverEnv });
+    expect((await session.scan(barcode(5))).ok).toBe(true);
+    expect(session.mode).toBe("offline");
+    const modes: RegisterView["connection"]["mode"][] = [];
+    const unsubscribe = session.subscribe((view) => modes.push(view.connection.mode));
+    await new Promise((done) => setTimeout(done, RECONNECT_INTERVAL_MS + 200));
+    expect((await session.scan(barcode(6))).ok).toBe(true);
+    expect(modes.filter((mode) => mode !== "offline")).toEqual([]);
+    expect(session.mode).toBe("offline");
+    expect((await session.pay("cash", 100_000)).ok).toBe(true);
+    expect((await session.completeSale()).ok).toBe(true);
+    const thirdReceipt = session.state.lastCompletedSale!.receiptNumber;
+    unsubscribe();
+
+    // The next transaction start after the interval probes and goes online; everything uploads.
+    expect((await session.scan(barcode(7))).ok).toBe(true);
+    expect(session.mode).toBe("online");
+    await until("pending drained", () => session.view().connection.pendingUploadSales === 0);
+    const sales = await until("journal complete", async () => {
+      const entries = await journal(server);
+      return entries.length >= 3 && entries;
+    });
+    const receipts = sales.map((sale) => sale.receiptNumber).sort();
+    expect(receipts).toEqual([firstReceipt, secondReceipt, thirdReceipt].sort());
+
+    // The audit trail has the switch and the reconnect.
+    const modeEvents = session.events.filter((event) => event.type === "ModeChanged");
+    expect(modeEvents.map((event) => event.type === "ModeChanged" && event.reason)).toEqual([
+      "timeout",
+      "reconnect",
+    ]);
+  });
+});
