@@ -238,6 +238,8 @@ export class PartitionableNetworkAdapter extends NetworkAdapter {
   disconnect(): void {
     this.#inbound.clear();
     this.#outbound.clear();
+    // A cut in restart mode already disconnected the transport; a second disconnect would fail.
+    if (this.#cut && this.#restartTransport) return;
     this.#inner.disconnect();
   }
 
