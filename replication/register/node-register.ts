@@ -118,6 +118,11 @@ export async function startNodeRegister(input: {
   readonly dataDir: string;
   readonly identity: DeviceIdentity;
   readonly clock?: ConnectionClock;
+  /**
+   * How the controller's probe reaches the server: the HTTP gateway unless the caller must be
+   * able to cut the probe along with sync (the partition simulator).
+   */
+  readonly server?: ServerGateway;
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
 }): Promise<NodeRegister> {
   const { identity } = input;
@@ -147,7 +152,7 @@ export async function startNodeRegister(input: {
     repo,
     link,
     index,
-    server: httpServerGateway(input.serverUrl),
+    server: input.server ?? httpServerGateway(input.serverUrl),
     clock: input.clock ?? systemClock,
     newId: randomUUID,
     ...(input.log ? { log: input.log } : {}),
