@@ -1,3 +1,4 @@
+import { getHeads } from "@automerge/automerge";
 import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import { businessDayOf } from "../../domain/business-day.ts";
 import type { CommandContext } from "../../domain/command-context.ts";
@@ -110,6 +111,7 @@ export class RegisterSession implements RegisterCommands {
   #posting!: DocHandle<PostingRecordDoc>;
   #replicaStatus!: DocHandle<ReplicaStatusDoc>;
   #postingRecord: PostingRecord | null = null;
+  #masterDataLog: DocHandle<unknown> | null = null;
   #state: RegisterState = fold([]);
   #events: PosEvent[] = [];
   #controller: ConnectionController | null = null;
@@ -195,7 +197,21 @@ export class RegisterSession implements RegisterCommands {
     this.#applier.subscribe((status) => this.#onDownload(status));
     this.#onPostingChanged();
     this.#onConfigurationChanged();
+    this.#reportHeads();
     this.#publish();
+  }
+
+  /**
+   * Writes the heads of every document this register holds into its replica status, so the
+   * manager view can compare them with the server's copies (one change per call).
+   */
+  #reportHeads(): void {
+    const handles = [this.#configHandle, this.#salesLog, this.#posting, this.#masterDataLog];
+    const heads: Record<string, readonly string[]> = {};
+    for (const handle of handles) {
+      if (handle?.isReady()) heads[handle.documentId] = getHeads(handle.doc());
+    }
+    updateReplicaStatus(this.#replicaStatus, { at: this.#options.clock.now(), heads });
   }
 
   // ---- view -------------------------------------------------------------------------------
@@ -310,6 +326,7 @@ export class RegisterSession implements RegisterCommands {
           const list = (handle.doc() as { packages?: readonly { seq?: number }[] }).packages;
           this.#latestSeq = Math.max(this.#latestSeq, ...(list ?? []).map((p) => p.seq ?? 0));
         });
+        this.#masterDataLog = handle;
         this.#applier.follow(handle);
         return;
       } catch (error) {
@@ -341,6 +358,7 @@ export class RegisterSession implements RegisterCommands {
         at: this.#options.clock.now(),
         appliedPackageSeq: status.appliedSeq,
       });
+      this.#reportHeads();
     }
     this.#publish();
   }
@@ -456,6 +474,7 @@ export class RegisterSession implements RegisterCommands {
       this.#events.push(event);
       this.#state = apply(this.#state, event);
     }
+    this.#reportHeads();
     if (command.type === "completeSale")
       this.#lastReceiptSale = this.#completedSaleView(result.events);
     this.#message = null;
