@@ -1,4 +1,8 @@
 import { z } from "zod";
+import {
+  RECONNECT_INTERVAL_BOUNDS,
+  SWITCH_TIMEOUT_BOUNDS,
+} from "../../replication/connection/offline-profile.ts";
 
 /**
  * The retail server's configuration: one declarative table, parsed once from the environment,
@@ -30,6 +34,8 @@ type Entry<T extends EntryType = EntryType> = {
   readonly help: string;
   /** Inclusive lower bound for integers. */
   readonly min?: number;
+  /** Inclusive upper bound for integers. */
+  readonly max?: number;
 };
 
 function entry<T extends EntryType>(definition: Entry<T>): Entry<T> {
@@ -79,14 +85,16 @@ export const SERVER_CONFIG_TABLE = {
     type: "integer",
     env: "POS_DEMO_SWITCH_TIMEOUT_MS",
     default: 5_000,
-    min: 100,
+    min: SWITCH_TIMEOUT_BOUNDS.minMs,
+    max: SWITCH_TIMEOUT_BOUNDS.maxMs,
     help: "Switch timeout of the demo store's offline profile, set when the demo store is created.",
   }),
   demoReconnectIntervalMs: entry({
     type: "integer",
     env: "POS_DEMO_RECONNECT_INTERVAL_MS",
     default: 60_000,
-    min: 100,
+    min: RECONNECT_INTERVAL_BOUNDS.minMs,
+    max: RECONNECT_INTERVAL_BOUNDS.maxMs,
     help: "Reconnect interval of the demo store's offline profile, set when the demo store is created.",
   }),
   activationCodeTtlMs: entry({
@@ -181,7 +189,7 @@ function schemaFor(definition: Entry): z.ZodType<unknown> {
           .number()
           .int()
           .min(definition.min ?? 0)
-          .max(Number.MAX_SAFE_INTEGER),
+          .max(definition.max ?? Number.MAX_SAFE_INTEGER),
       );
     case "log-level":
       return fromEnv(z.enum(LOG_LEVELS));

@@ -237,6 +237,9 @@ export class SalesIngestion {
         ingested += 1;
       }
       if (day.through !== null) {
+        // The log is on disk before the posting record can say so: an acknowledgement that a
+        // crash could take back would make the register drop events from its pending upload.
+        if (ingested > 0) await repo.flush([day.log.documentId]);
         day.posting ??= await openPostingRecord(repo, day.key);
         try {
           recordPosted(day.posting, { throughSeq: day.through, count: day.count, at: now() });
