@@ -24,7 +24,11 @@ export interface RegisterCommands {
   view(): RegisterView;
   subscribe(listener: (view: RegisterView) => void): () => void;
 
-  activate(code: string): Promise<ActionResult>;
+  /**
+   * Activates this device with the one-time code from the back office. `registerId` names the
+   * register being activated where the device does not know it yet (a browser's first start).
+   */
+  activate(code: string, registerId?: string): Promise<ActionResult>;
   signIn(operatorId: string, pin: string): Promise<ActionResult>;
   signOut(): Promise<ActionResult>;
   lock(): Promise<ActionResult>;

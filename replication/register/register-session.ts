@@ -76,6 +76,12 @@ export type RegisterSessionOptions = {
   readonly utcOffsetMinutes?: number;
   /** Whether the browser granted persistent storage; null where it does not apply. */
   readonly storagePersisted?: boolean | null;
+  /**
+   * Ask the server for its health as soon as the store configuration is known, so a register
+   * started (or reloaded) while the server is gone switches offline at once instead of at its
+   * first sale command. Off by default.
+   */
+  readonly checkServerOnStart?: boolean;
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
 };
 
@@ -307,7 +313,10 @@ export class RegisterSession implements RegisterCommands {
     for (const report of quarantined) this.#log("store configuration quarantined", report);
     if (!configuration) return;
     this.#config = configuration;
-    if (!this.#controller) this.#controller = this.#createController(configuration);
+    if (!this.#controller) {
+      this.#controller = this.#createController(configuration);
+      if (this.#options.checkServerOnStart) this.#checkServer(this.#controller);
+    }
     const manifest = configuration.masterDataManifest[configuration.channelDataGroup.id];
     if (manifest && manifest.logDocumentId !== this.#followedLog) {
       this.#followedLog = manifest.logDocumentId;
@@ -428,6 +437,13 @@ export class RegisterSession implements RegisterCommands {
     });
     controller.subscribe(() => this.#publish());
     return controller;
+  }
+
+  #checkServer(controller: ConnectionController): void {
+    const abort = new AbortController();
+    controller
+      .trackRequest("server-request", this.#options.server.health(abort.signal))
+      .catch(() => abort.abort());
   }
 
   #startUploadWatch(): void {
