@@ -48,6 +48,10 @@ export type RetailServer = {
   readonly repo: Repo;
   readonly backOffice: BackOffice;
   readonly ingestion: SalesIngestion;
+  /** Activation codes issued at this start for registers never activated. */
+  readonly activationCodes: readonly IssuedActivationCode[];
+  /** Where the back office admin token is kept (when it was not given in the environment). */
+  readonly adminTokenFile: string | null;
   /** Stops accepting connections, closes sockets, saves documents and the staging area. */
   close(): Promise<void>;
 };
@@ -200,7 +204,7 @@ export async function startRetailServer(
   const host = effective.host === "0.0.0.0" ? "127.0.0.1" : effective.host;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${address.port}`;
 
-  await printActivationCodes(devices, registerIds(), logger);
+  const activationCodes = await printActivationCodes(devices, registerIds(), logger);
 
   const timers: NodeJS.Timeout[] = [
     setInterval(() => void ingestion.scanAll(registerIds()), SCAN_INTERVAL_MS),
@@ -235,6 +239,8 @@ export async function startRetailServer(
     repo,
     backOffice,
     ingestion,
+    activationCodes,
+    adminTokenFile: config.adminToken === "" ? join(dataDir, ADMIN_TOKEN_FILE) : null,
     async close() {
       for (const timer of timers) clearInterval(timer);
       ingestion.stop();
@@ -260,17 +266,28 @@ async function printActivationCodes(
   devices: DeviceRegistry,
   registerIds: readonly string[],
   logger: Logger,
-): Promise<void> {
+): Promise<IssuedActivationCode[]> {
   const activated = new Set(devices.devices().map((device) => device.registerId));
+  const issued: IssuedActivationCode[] = [];
   for (const registerId of registerIds) {
     if (activated.has(registerId)) continue;
     const { code, expiresAt } = await devices.issueActivationCode(registerId);
+    issued.push({ registerId, code, expiresAt });
     logger.info(
       { registerId, code, expiresAt: new Date(expiresAt).toISOString() },
       "activation code for a register not activated yet (pos codes <register> makes a new one)",
     );
   }
+  return issued;
 }
+
+/** A one-time activation code handed out at start-up. */
+export type IssuedActivationCode = {
+  readonly registerId: string;
+  readonly code: string;
+  /** Epoch milliseconds. */
+  readonly expiresAt: number;
+};
 
 async function ensureAdminToken(dataDir: string, logger: Logger): Promise<string> {
   const path = join(dataDir, ADMIN_TOKEN_FILE);

@@ -1,5 +1,6 @@
 import { ConfigError, describeServerConfig, loadServerConfig } from "./config.ts";
-import { createLogger, startRetailServer } from "./main.ts";
+import { DEMO_OPERATOR_PINS } from "./demo-store.ts";
+import { createLogger, type RetailServer, startRetailServer } from "./main.ts";
 
 /**
  * `npm start`: runs the retail server with the configuration from the environment, and stops it
@@ -24,6 +25,31 @@ try {
 
 const logger = createLogger(config);
 const server = await startRetailServer(config, logger);
+process.stdout.write(welcome(server));
+
+/** What a person needs to sign in at once: where to go, who to sign in as, how to activate. */
+function welcome(running: RetailServer): string {
+  const lines = [
+    "",
+    `Retail server for store ${running.storeId} is running.`,
+    `  Register app:  ${running.url}/`,
+    `  Manager view:  ${running.url}/manager/`,
+    "  Demo operators (operator ID / PIN):",
+    ...Object.entries(DEMO_OPERATOR_PINS).map(
+      ([id, pin]) => `    ${id} / ${pin}${id === "9001" ? "  (manager)" : "  (cashier)"}`,
+    ),
+  ];
+  if (running.activationCodes.length > 0) {
+    lines.push("  Activation codes (one-time, per register):");
+    for (const { registerId, code, expiresAt } of running.activationCodes) {
+      lines.push(`    ${registerId}: ${code}  (valid until ${new Date(expiresAt).toISOString()})`);
+    }
+  } else {
+    lines.push("  Every register is activated; `npm run pos -- codes R1` makes a new code.");
+  }
+  if (running.adminTokenFile) lines.push(`  Back office admin token: ${running.adminTokenFile}`);
+  return `${lines.join("\n")}\n\n`;
+}
 
 let stopping = false;
 for (const signal of ["SIGINT", "SIGTERM"] as const) {
