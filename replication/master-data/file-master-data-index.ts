@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { z } from "zod";
 import { MASTER_DATA_ERROR_CODES, MasterDataError } from "./master-data-error.ts";
 import { type ApplyOutcome, checkSequence, type VerifiedPackage } from "./master-data-index.ts";
-import { PACKAGE_KINDS } from "./master-data-log.ts";
+import type { PackageKind } from "./master-data-log.ts";
 import { MemoryMasterDataIndex } from "./memory-master-data-index.ts";
 import { decodePackage } from "./package-codec.ts";
 
@@ -19,6 +19,11 @@ import { decodePackage } from "./package-codec.ts";
 const MANIFEST = "manifest.json";
 const MANIFEST_TEMP = "manifest.json.tmp";
 const PACKAGES = "packages";
+/**
+ * The package kinds, spelled here rather than imported from the master data log so that opening
+ * the index never loads Automerge (its WebAssembly costs a register ~22 MB it does not need here).
+ */
+const PACKAGE_KINDS = ["full", "delta"] as const satisfies readonly PackageKind[];
 
 const manifestSchema = z.object({
   version: z.literal(1),
@@ -91,7 +96,8 @@ export class FileMasterDataIndex extends MemoryMasterDataIndex {
 
   /**
    * Opens (creating if needed) the index in `directory` and rebuilds the in-memory tables from the
-   * stored packages, verifying each checksum again.
+   * stored packages, verifying each checksum again. Rows are not validated again: they were
+   * validated before their payload was stored, and a matching checksum proves they are unchanged.
    *
    * @throws {MasterDataError} `POS_MD_009` when the stored data cannot be read or is damaged.
    */
@@ -116,7 +122,7 @@ export class FileMasterDataIndex extends MemoryMasterDataIndex {
       try {
         const payload = new Uint8Array(await readFile(join(directory, PACKAGES, entry.file)));
         const encoded = { payload, sha256: entry.sha256, rows: entry.rows };
-        const rows = await decodePackage(encoded, { seq: entry.seq });
+        const rows = await decodePackage(encoded, { seq: entry.seq, trustedRows: true });
         await MemoryMasterDataIndex.prototype.apply.call(index, {
           seq: entry.seq,
           kind: entry.kind,

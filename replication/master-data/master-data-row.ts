@@ -228,3 +228,74 @@ export function parseMasterDataRow(input: unknown): RowParseResult {
 export function rowKey(row: MasterDataRow): string {
   return `${row.entity}\u0000${row.op === "upsert" ? row.value.id : row.id}`;
 }
+
+function isId(value: unknown): value is string {
+  return typeof value === "string" && value.length > 0;
+}
+
+function hasExactly(value: object, required: number, optional: number, known: string[]): boolean {
+  let count = 0;
+  let present = 0;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) return false;
+    count++;
+    if (known.includes(key)) present++;
+  }
+  return count === present && count >= required && count <= required + optional;
+}
+
+const PRODUCT_KEYS = ["id", "name", "barcodes", "price", "taxGroupId", "active"];
+const CUSTOMER_KEYS = ["id", "name", "email", "phone"];
+const UPSERT_KEYS = ["entity", "op", "value"];
+const DELETE_KEYS = ["entity", "op", "id"];
+
+function isExactProduct(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  if (!hasExactly(value, 6, 0, PRODUCT_KEYS)) return false;
+  const product = value as Record<string, unknown>;
+  if (!isId(product.id) || typeof product.name !== "string" || !isId(product.taxGroupId)) {
+    return false;
+  }
+  if (typeof product.active !== "boolean" || !Number.isSafeInteger(product.price)) return false;
+  const barcodes = product.barcodes;
+  if (!Array.isArray(barcodes)) return false;
+  for (const barcode of barcodes) if (!isId(barcode)) return false;
+  return true;
+}
+
+function isExactCustomer(value: unknown): boolean {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return false;
+  const customer = value as Record<string, unknown>;
+  if (!isId(customer.id) || typeof customer.name !== "string") return false;
+  if ("email" in customer && typeof customer.email !== "string") return false;
+  if ("phone" in customer && typeof customer.phone !== "string") return false;
+  return hasExactly(value, 2, 2, CUSTOMER_KEYS);
+}
+
+/**
+ * Fast path of {@link parseMasterDataRow} for the rows that make up almost every package
+ * (products, customers, deletes). Returns the input itself, as a row, only when it has exactly
+ * the keys of its schema (no unknown keys, so nothing the schema would strip) and every value
+ * passes the same checks as the zod schema; otherwise `undefined`, and the caller validates with
+ * {@link parseMasterDataRow}, which decides and words the problem. Never accepts a row that
+ * {@link parseMasterDataRow} rejects, and the rows it accepts hold only strings in their arrays.
+ */
+export function exactMasterDataRow(input: unknown): MasterDataRow | undefined {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) return undefined;
+  const candidate = input as { entity?: unknown; op?: unknown; value?: unknown; id?: unknown };
+  if (candidate.op === "upsert") {
+    if (!hasExactly(input, 3, 0, UPSERT_KEYS)) return undefined;
+    if (candidate.entity === "product") {
+      return isExactProduct(candidate.value) ? (input as MasterDataRow) : undefined;
+    }
+    if (candidate.entity === "customer") {
+      return isExactCustomer(candidate.value) ? (input as MasterDataRow) : undefined;
+    }
+    return undefined;
+  }
+  if (candidate.op === "delete") {
+    if (!isEntity(candidate.entity) || !isId(candidate.id)) return undefined;
+    return hasExactly(input, 3, 0, DELETE_KEYS) ? (input as MasterDataRow) : undefined;
+  }
+  return undefined;
+}
