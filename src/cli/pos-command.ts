@@ -133,12 +133,17 @@ export function buildPosCommand(deps: PosCommandDependencies): Command {
   return program;
 }
 
+/** Adds a command to the program (e.g. `pos compare`), kept in its own file. */
+export type PosCommandExtension = (program: Command, deps: PosCommandDependencies) => void;
+
 /** Runs the program; returns the exit code (1 when a call failed, with its message printed). */
 export async function runPosCommand(
   argv: readonly string[],
   deps: PosCommandDependencies,
+  extensions: readonly PosCommandExtension[] = [],
 ): Promise<number> {
   const program = buildPosCommand(deps);
+  for (const extend of extensions) extend(program, deps);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return 0;

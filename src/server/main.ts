@@ -21,6 +21,9 @@ import type { ServerConfig } from "./config.ts";
 import { createDemoStore, DEMO_STORE_ID, type DemoStore } from "./demo-store.ts";
 import { DeviceRegistry } from "./device-registry.ts";
 import { createApp } from "./http/app.ts";
+import { ManagerSessions } from "./manager/manager-sessions.ts";
+import { ReplicaInspector } from "./manager/replica-inspector.ts";
+import { createManagerRoutes } from "./manager/routes.ts";
 import { demoMasterDataRows, demoStoreConfiguration } from "./master-data/demo-master-data.ts";
 import { loadStagingArea, stagingFile } from "./master-data/staging-file.ts";
 import { SalesIngestion } from "./sales-ingestion.ts";
@@ -190,6 +193,22 @@ export async function startRetailServer(
       references: () => backOffice.catalogReferences(),
       stage: (imported) => backOffice.stageProducts(imported),
     },
+    manager: createManagerRoutes({
+      logger,
+      sessions: new ManagerSessions({
+        operators: () => backOffice.configuration().operators,
+        adminToken,
+        now,
+      }),
+      inspector: new ReplicaInspector({
+        repo,
+        storeId,
+        configuration: () => backOffice.configuration(),
+        masterDataLog: () => backOffice.masterDataLog,
+        followedDays: (registerId) => ingestion.followedDays(registerId),
+        today: () => ingestion.today(),
+      }),
+    }),
   });
 
   const server = await new Promise<Server>((ready, fail) => {

@@ -29,6 +29,7 @@ import {
   UnknownRegisterError,
   UnsupportedMediaTypeError,
 } from "../errors.ts";
+import type { ManagerRoutes } from "../manager/routes.ts";
 import { errorResponse, SERVER_ERROR_STATUS } from "./error-response.ts";
 
 /**
@@ -98,6 +99,8 @@ export type AppDependencies = {
   /** Whether the store configuration lists this register. */
   readonly isKnownRegister: (registerId: string) => boolean;
   readonly catalog: CatalogStaging;
+  /** The manager API, served at `/api/manager/*` (see manager/routes.ts); absent: none. */
+  readonly manager?: ManagerRoutes;
 };
 
 /** Values the middlewares put on the request context. */
@@ -206,6 +209,7 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
   app.notFound((c) => errorResponse(c, new RouteNotFoundError(c.req.method, c.req.path)));
 
   app.get("/api/health", (c) => c.json({ status: "ok" }));
+  if (deps.manager !== undefined) app.route("/api/manager", deps.manager);
 
   app.post("/api/devices/activate", jsonBodyLimit, async (c) => {
     const body = activationRequestSchema.safeParse(await readJson(c.req.raw));
