@@ -1,3 +1,4 @@
+import { addCompareCommand } from "./compare-command.ts";
 import { nodeDependencies, runPosCommand } from "./pos-command.ts";
 import { runSimulateCommand, simulateNodeDependencies } from "./simulate-command.ts";
 
@@ -5,4 +6,4 @@ import { runSimulateCommand, simulateNodeDependencies } from "./simulate-command
 process.exitCode =
   process.argv[2] === "simulate"
     ? await runSimulateCommand(process.argv.slice(2), simulateNodeDependencies)
-    : await runPosCommand(process.argv.slice(2), nodeDependencies);
+    : await runPosCommand(process.argv.slice(2), nodeDependencies, [addCompareCommand]);
