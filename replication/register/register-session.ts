@@ -1,6 +1,6 @@
 import { getHeads } from "@automerge/automerge";
 import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
-import { businessDayOf } from "../../domain/business-day.ts";
+import { addBusinessDays, businessDayOf } from "../../domain/business-day.ts";
 import type { CommandContext } from "../../domain/command-context.ts";
 import type { PosEvent } from "../../domain/events.ts";
 import { apply, fold } from "../../domain/fold.ts";
@@ -34,6 +34,7 @@ import {
   readSalesLog,
   type SalesLogDoc,
   type SalesLogKey,
+  salesLogDocumentId,
 } from "../documents/sales-log.ts";
 import {
   openStoreConfiguration,
@@ -85,6 +86,17 @@ export type RegisterSessionOptions = {
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
 };
 
+/** How many earlier business days a register looks back for its own logs at start. */
+const EARLIER_DAYS = 7;
+
+/** An earlier business day's log still held by the register: it continues the sequence. */
+type EarlierDay = {
+  readonly key: SalesLogKey;
+  readonly events: readonly PosEvent[];
+  readonly posting: DocHandle<PostingRecordDoc>;
+  record: PostingRecord | null;
+};
+
 type UploadStatus = NonNullable<ConnectionStatusView["lastUpload"]>;
 type DownloadStatus = NonNullable<ConnectionStatusView["lastDownload"]>;
 
@@ -117,6 +129,8 @@ export class RegisterSession implements RegisterCommands {
   #posting!: DocHandle<PostingRecordDoc>;
   #replicaStatus!: DocHandle<ReplicaStatusDoc>;
   #postingRecord: PostingRecord | null = null;
+  /** Earlier days' logs found in the offline database, oldest first; kept open so they sync. */
+  readonly #earlier: EarlierDay[] = [];
   #masterDataLog: DocHandle<unknown> | null = null;
   #state: RegisterState = fold([]);
   #events: PosEvent[] = [];
@@ -193,9 +207,10 @@ export class RegisterSession implements RegisterCommands {
     this.#posting = await openPostingRecord(repo, key);
     this.#replicaStatus = await openReplicaStatus(repo, storeId, registerId);
 
+    await this.#openEarlierDays(key);
     const content = readSalesLog(this.#salesLog.doc(), this.#salesLog.documentId, key);
     this.#events = [...content.events];
-    this.#state = fold(this.#events);
+    this.#state = fold([...this.#earlier.flatMap((day) => day.events), ...this.#events]);
     this.#appliedSeq = await this.#options.index.appliedSeq();
 
     this.#posting.on("change", () => this.#onPostingChanged());
@@ -220,6 +235,36 @@ export class RegisterSession implements RegisterCommands {
     updateReplicaStatus(this.#replicaStatus, { at: this.#options.clock.now(), heads });
   }
 
+  /**
+   * Opens the register's logs of earlier business days that its offline database holds, so the
+   * event sequence and receipt numbers continue across days and restarts (never reused), and
+   * offline sales of an earlier day still upload.
+   */
+  async #openEarlierDays(today: SalesLogKey): Promise<void> {
+    const { repo } = this.#options;
+    const storage = repo.storageSubsystem;
+    if (!storage) return;
+    for (let back = EARLIER_DAYS; back >= 1; back--) {
+      const key = { ...today, businessDay: addBusinessDays(today.businessDay, -back) };
+      if (!(await storage.loadDocData(await salesLogDocumentId(key)))) continue;
+      const log = await openSalesLog(repo, key);
+      const { events, quarantined } = readSalesLog(log.doc(), log.documentId, key);
+      for (const report of quarantined) this.#log("sales log quarantined", report);
+      if (events.length === 0) continue;
+      const posting = await openPostingRecord(repo, key);
+      const day: EarlierDay = { key, events, posting, record: null };
+      const refresh = (): void => {
+        day.record = readPostingRecord(posting.doc(), posting.documentId, key).record;
+      };
+      refresh();
+      posting.on("change", () => {
+        refresh();
+        this.#publish();
+      });
+      this.#earlier.push(day);
+    }
+  }
+
   // ---- view -------------------------------------------------------------------------------
 
   view(): RegisterView {
@@ -237,7 +282,10 @@ export class RegisterSession implements RegisterCommands {
   }
 
   #pending(): { sales: number; events: number } {
-    const pending = pendingUpload(this.#events, this.#postingRecord);
+    const pending = [
+      ...this.#earlier.flatMap((day) => pendingUpload(day.events, day.record)),
+      ...pendingUpload(this.#events, this.#postingRecord),
+    ];
     const sales = pending.filter((event) => event.type === "SaleCompleted").length;
     return { sales, events: pending.length };
   }
