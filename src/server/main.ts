@@ -170,7 +170,14 @@ export async function startRetailServer(
   await repo.flush();
 
   const registerIds = (): string[] => backOffice.configuration().registers.map((r) => r.id);
-  const ingestion = new SalesIngestion({ repo, storeId, now, logger });
+  const ingestion = new SalesIngestion({
+    repo,
+    storeId,
+    now,
+    logger,
+    maxEventsPerSale: effective.maxEventsPerSale,
+    maxStringLength: effective.maxStringLength,
+  });
   await ingestion.scanAll(registerIds());
   repo.networkSubsystem.on("peer", ({ peerId }) => {
     const registerId = /^register\/([^/]+)\//.exec(peerId)?.[1];
