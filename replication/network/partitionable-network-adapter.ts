@@ -240,6 +240,7 @@ export class PartitionableNetworkAdapter extends NetworkAdapter {
     this.#outbound.clear();
     // A cut in restart mode already disconnected the transport; a second disconnect would fail.
     if (this.#cut && this.#restartTransport) return;
+    silenceSocketErrors(this.#inner);
     this.#inner.disconnect();
   }
 
