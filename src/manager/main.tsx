@@ -1,20 +1,8 @@
 import { render } from "solid-js/web";
+import { ManagerApp } from "./manager-app.tsx";
+import "./manager.css";
 
-/**
- * Manager view: compares the replica state of the store's registers with the retail server.
- * This page is a placeholder until the comparison view lands.
- */
-function ManagerPlaceholder() {
-  return (
-    <main style={{ "font-family": "system-ui, sans-serif", margin: "2rem" }}>
-      <h1>Replica comparison</h1>
-      <p>
-        The manager view is not built yet. The register app is at <a href="/">/</a>.
-      </p>
-    </main>
-  );
-}
-
+/** The manager view's composition root: compares the registers' replicas with the server. */
 const root = document.getElementById("app");
 if (root === null) throw new Error("The manager page has no #app element.");
-render(() => <ManagerPlaceholder />, root);
+render(() => <ManagerApp />, root);
