@@ -2,13 +2,13 @@ import { randomUUID } from "node:crypto";
 import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type PeerId, Repo } from "@automerge/automerge-repo";
-import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import { z } from "zod";
 import { type ConnectionClock, systemClock } from "../connection/connection-controller-driver.ts";
 import { FileMasterDataIndex } from "../master-data/file-master-data-index.ts";
 import type { MasterDataIndex } from "../master-data/master-data-index.ts";
 import { MemoryMasterDataIndex } from "../master-data/memory-master-data-index.ts";
 import { PartitionableNetworkAdapter } from "../network/partitionable-network-adapter.ts";
+import { ServerLinkAdapter } from "../network/server-link-adapter.ts";
 import { AtomicNodeFSStorageAdapter } from "../storage/atomic-nodefs-storage-adapter.ts";
 import { shutdownRepo } from "../storage/shutdown-repo.ts";
 import { RegisterSession, type ServerGateway } from "./register-session.ts";
@@ -128,12 +128,12 @@ export async function startNodeRegister(input: {
   const { identity } = input;
   const wsUrl = new URL(`/sync?token=${encodeURIComponent(identity.token)}`, input.serverUrl);
   wsUrl.protocol = wsUrl.protocol === "https:" ? "wss:" : "ws:";
-  const link = new PartitionableNetworkAdapter(
-    new WebSocketClientAdapter(wsUrl.toString(), 1_000),
-    {
-      transport: "restart",
-    },
-  );
+  const socket = new ServerLinkAdapter(wsUrl.toString(), {
+    retryIntervalMs: 1_000,
+    onConnectionError: (error) =>
+      input.log?.("retail server connection failed", { error: error.message }),
+  });
+  const link = new PartitionableNetworkAdapter(socket, { transport: "restart" });
   const persistent = identity.offlineSupport;
   const repo = new Repo({
     peerId: `register/${identity.registerId}/${randomUUID()}` as PeerId,

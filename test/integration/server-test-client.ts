@@ -1,8 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { type PeerId, Repo } from "@automerge/automerge-repo";
-import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { PosEvent } from "../../domain/events.ts";
+import { ServerLinkAdapter } from "../../replication/network/server-link-adapter.ts";
 import { shutdownRepo } from "../../replication/storage/shutdown-repo.ts";
 import { ADMIN_TOKEN_FILE, SERVER_PEER_ID } from "../../src/server/main.ts";
 import type { ServerProcess } from "../support/server-process.ts";
@@ -46,7 +46,7 @@ export async function activate(
 /** A register-side repo (no storage) connected to the server's sync endpoint. */
 export type SyncClient = {
   readonly repo: Repo;
-  readonly adapter: WebSocketClientAdapter;
+  readonly adapter: ServerLinkAdapter;
   /** Resolves once the server peer is connected. */
   connected(timeoutMs?: number): Promise<void>;
   close(): Promise<void>;
@@ -58,9 +58,9 @@ export function connectSyncClient(
   peerId: string,
   retryIntervalMs = 200,
 ): SyncClient {
-  const adapter = new WebSocketClientAdapter(
+  const adapter = new ServerLinkAdapter(
     `ws://127.0.0.1:${server.port}/sync?token=${encodeURIComponent(token)}`,
-    retryIntervalMs,
+    { retryIntervalMs },
   );
   const repo = new Repo({ network: [adapter], peerId: peerId as PeerId });
   return {
