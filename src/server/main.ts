@@ -28,6 +28,7 @@ import { demoMasterDataRows, demoStoreConfiguration } from "./master-data/demo-m
 import { loadStagingArea, stagingFile } from "./master-data/staging-file.ts";
 import { SalesIngestion } from "./sales-ingestion.ts";
 import { createDeviceWritePolicy } from "./sync/device-write-policy.ts";
+import { DocumentSizes } from "./sync/document-sizes.ts";
 import { createSyncEndpoint } from "./sync/sync-endpoint.ts";
 
 /**
@@ -92,6 +93,15 @@ export async function startRetailServer(
   });
 
   let repo: Repo | undefined;
+  const storage = new DocumentSizes(
+    new AtomicNodeFSStorageAdapter(join(dataDir, "documents"), {
+      onQuarantine: (file) =>
+        logger.warn(
+          { file: file.file, movedTo: file.movedTo, documentId: file.key[0], reason: file.reason },
+          "stored document file quarantined: unreadable, moved aside; the document loads without it and peers resend what it held",
+        ),
+    }),
+  );
   const policy = createDeviceWritePolicy({
     storeId,
     now,
@@ -104,6 +114,8 @@ export async function startRetailServer(
       if (repo?.handles[documentId]?.isReady()) await repo.flush([documentId]);
     },
     maxMessageBytes: effective.maxMessageBytes,
+    maxDocumentBytes: effective.maxDocumentBytes,
+    documentBytes: (documentId) => storage.bytesOf(documentId),
     onViolation: (violation) =>
       logger.warn(
         {
@@ -123,10 +135,7 @@ export async function startRetailServer(
   });
 
   repo = new Repo({
-    storage: new AtomicNodeFSStorageAdapter(join(dataDir, "documents"), {
-      onQuarantine: (file) =>
-        logger.warn({ file: file.file, reason: file.reason }, "stored document file quarantined"),
-    }),
+    storage,
     network: [sync.adapter],
     peerId: SERVER_PEER_ID as PeerId,
     // Registers ask for what they need; the server does not push every document to each one.

@@ -32,6 +32,10 @@ export type DeviceWritePolicyOptions = {
   /** Epoch milliseconds. */
   readonly now: () => number;
   readonly maxMessageBytes: number;
+  /** Largest size a device may make one of its documents reach (see `WritePolicy`). */
+  readonly maxDocumentBytes?: number;
+  /** How many bytes a document takes in storage now. */
+  readonly documentBytes?: (documentId: DocumentId) => number;
   readonly onViolation: (violation: PolicyViolation) => void;
   /** Whether the server's copy of a document already holds the change with this hash. */
   readonly holds?: (documentId: DocumentId, hash: string) => boolean;
@@ -82,6 +86,10 @@ export function createDeviceWritePolicy(options: DeviceWritePolicyOptions): Devi
   return {
     maxMessageBytes: options.maxMessageBytes,
     onViolation: options.onViolation,
+    ...(options.maxDocumentBytes === undefined
+      ? {}
+      : { maxDocumentBytes: options.maxDocumentBytes }),
+    ...(options.documentBytes === undefined ? {} : { documentBytes: options.documentBytes }),
     peerIdPrefix: (device) => registerPeerIdPrefix(device.registerId),
     ...(options.beforeSend === undefined ? {} : { beforeSend: options.beforeSend }),
     mayWrite(device, documentId) {

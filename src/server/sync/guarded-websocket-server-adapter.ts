@@ -11,7 +11,12 @@ export type ConnectedDevice = { readonly registerId: string; readonly deviceId: 
 /** Why the write policy closed a device's connection. */
 export type PolicyViolation = {
   readonly device: ConnectedDevice;
-  readonly reason: "foreign-document" | "peer-id-mismatch" | "message-too-large" | "malformed";
+  readonly reason:
+    | "foreign-document"
+    | "peer-id-mismatch"
+    | "message-too-large"
+    | "document-too-large"
+    | "malformed";
   readonly documentId: string | null;
   readonly detail: string;
 };
@@ -34,6 +39,12 @@ export type WritePolicy = {
    */
   readonly beforeSend?: (documentId: DocumentId) => Promise<void>;
   readonly maxMessageBytes: number;
+  /**
+   * Largest size a device may make a document it writes reach, with `documentBytes` telling how
+   * large it is now: changes that would pass it are refused.
+   */
+  readonly maxDocumentBytes?: number;
+  readonly documentBytes?: (documentId: DocumentId) => number;
   readonly onViolation: (violation: PolicyViolation) => void;
 };
 
@@ -115,6 +126,35 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     return closed;
   }
 
+  /** Refuses changes that would take a document past `maxDocumentBytes`. */
+  #checkSize(
+    data: Uint8Array,
+    documentId: DocumentId,
+    violation: (
+      reason: PolicyViolation["reason"],
+      detail: string,
+      documentId: string | null,
+    ) => PolicyViolation,
+  ): PolicyViolation | null {
+    const { maxDocumentBytes, documentBytes } = this.#policy;
+    if (maxDocumentBytes === undefined || documentBytes === undefined) return null;
+    const stored = documentBytes(documentId);
+    // Cheap bound first: the message as a whole is larger than the changes it carries.
+    if (stored + data.byteLength <= maxDocumentBytes) return null;
+    let incoming: number;
+    try {
+      incoming = decodeSyncMessage(data).changes.reduce((sum, chunk) => sum + chunk.byteLength, 0);
+    } catch (error) {
+      return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
+    }
+    if (incoming === 0 || stored + incoming <= maxDocumentBytes) return null;
+    return violation(
+      "document-too-large",
+      `changes of ${incoming} bytes would take the document from ${stored} bytes past the limit of ${maxDocumentBytes} (POS_MAX_DOCUMENT_BYTES)`,
+      documentId,
+    );
+  }
+
   #inspect(messageBytes: Uint8Array, device: ConnectedDevice): PolicyViolation | null {
     const violation = (
       reason: PolicyViolation["reason"],
@@ -149,7 +189,9 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       return violation("malformed", `${String(message.type)} message without document or data`);
     }
     const documentId = message.documentId as DocumentId;
-    if (this.#policy.mayWrite(device, documentId)) return null;
+    if (this.#policy.mayWrite(device, documentId)) {
+      return this.#checkSize(message.data, documentId, violation);
+    }
     let hashes: string[];
     try {
       hashes = decodeSyncMessage(message.data).changes.flatMap(changeHashes);

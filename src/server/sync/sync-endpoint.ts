@@ -94,6 +94,20 @@ export function createSyncEndpoint(options: SyncEndpointOptions): SyncEndpoint {
         }
         wss.handleUpgrade(request, socket, head, (ws) => {
           connected.set(ws, who);
+          // ws reports a frame over maxPayload, or a protocol error, as an "error" event and then
+          // closes the socket: unhandled, that event would end the server process.
+          ws.on("error", (error: Error & { code?: string }) =>
+            logger.warn(
+              {
+                registerId: who.registerId,
+                deviceId: who.deviceId,
+                code: error.code,
+                err: error.message,
+                limitBytes: policy.maxMessageBytes,
+              },
+              "sync connection closed on a bad frame (over POS_MAX_MESSAGE_BYTES or not WebSocket)",
+            ),
+          );
           logger.info(
             { registerId: who.registerId, deviceId: who.deviceId },
             "register connected for sync",
