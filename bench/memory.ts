@@ -59,12 +59,12 @@ export const memory: Figure = {
         goalMet: (o) => o.median <= GOAL_MB,
         notes: [
           `ours after gc: ${summarise(oursAfter).median.toFixed(0)} MB resident ` +
-            "(peak includes decoding the package); an empty process with tsx peaks at " +
+            "(peak includes decoding the package); an empty Node process peaks at " +
             `${summarise(empty).median.toFixed(0)} MB`,
           `live JS heap after gc: ours ${mb(oursHeap)} MB, baseline ${mb(baseHeap)} MB; ours keeps ` +
             `a ${mb(oursHeapTotal)} MB V8 heap and ${mb(oursExternal)} MB external memory ` +
             "(the heap grows while the package is gunzipped, split and validated, and is not returned)",
-          "each measured in a fresh child process (node --import tsx), peak from " +
+          "each measured in a fresh child process (our modules bundled to JavaScript with esbuild, no TypeScript loader), peak from " +
             "VmHWM (kernel high-water mark); the file index also indexes barcodes and customers",
         ],
       });

@@ -4,8 +4,10 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { browserProvisioning, browserScanToLine, CHROMIUM, chromiumPresent } from "./browser.ts";
 import { coldStart } from "./cold-start.ts";
 import { convergence } from "./convergence.ts";
+import { failover } from "./failover.ts";
 import {
   type Figure,
   type FigureResult,
@@ -35,22 +37,20 @@ const FIGURES: readonly Figure[] = [
   memory,
   scanToLine,
   coldStart,
+  failover,
+  ...(chromiumPresent() ? [browserProvisioning, browserScanToLine] : []),
 ];
 
-const PENDING: readonly PendingFigure[] = [
-  {
-    id: "failover",
-    title: "Failover (server gone -> register offline within the switch timeout)",
-    status: "not measured yet",
-    reason: "needs the register session",
-  },
-  {
-    id: "browser",
-    title: "Browser register (IndexedDB provisioning and scan-to-line in Chromium)",
-    status: "not measured yet",
-    reason: "needs the register session",
-  },
-];
+const PENDING: readonly PendingFigure[] = chromiumPresent()
+  ? []
+  : [
+      {
+        id: "browser",
+        title: "Browser register (IndexedDB provisioning and scan-to-line in Chromium)",
+        status: "not measured yet",
+        reason: `skipped: Chromium not found at ${CHROMIUM}`,
+      },
+    ];
 
 const { values } = parseArgs({
   options: {

@@ -127,7 +127,10 @@ export function waitForPeer(repo: Repo, timeoutMs = 10_000): Promise<void> {
 export type HttpBaseline = { readonly url: string; stop(): Promise<void> };
 
 export async function startHttpServer(
-  handle: (request: IncomingMessage, body: Buffer) => Promise<{ status: number; body: string }>,
+  handle: (
+    request: IncomingMessage,
+    body: Buffer,
+  ) => Promise<{ status: number; body: string | Uint8Array; type?: string }>,
 ): Promise<HttpBaseline> {
   const server: Server = createServer((request, response) => {
     const chunks: Buffer[] = [];
@@ -135,7 +138,9 @@ export async function startHttpServer(
     request.on("end", () => {
       handle(request, Buffer.concat(chunks)).then(
         (answer) => {
-          response.writeHead(answer.status, { "content-type": "application/json" });
+          response.writeHead(answer.status, {
+            "content-type": answer.type ?? "application/json",
+          });
           response.end(answer.body);
         },
         (error: unknown) => {
