@@ -7,9 +7,9 @@ import {
   SIMULATED_REGISTER_IDS,
   SimulationError,
   type SimulationOptions,
-  type SimulationProgress,
 } from "../simulator/simulation.ts";
 import { formatSimulationReport, type SimulationReport } from "../simulator/simulation-report.ts";
+import { stderrProgress } from "./simulate-progress.ts";
 
 /**
  * `pos simulate`: partitions for testers. Starts a real retail server process and headless
@@ -37,6 +37,7 @@ type SimulateOptions = {
   seed?: number;
   schedule?: string;
   json?: boolean;
+  keepData?: boolean;
   convergeTimeout: number;
 };
 
@@ -47,44 +48,6 @@ function integer(min: number, max: number) {
       throw new InvalidArgumentError(`use a whole number from ${min} to ${max}.`);
     }
     return parsed;
-  };
-}
-
-/** Progress on stderr: a bar redrawn in place on a terminal, one plain line per event otherwise. */
-export function stderrProgress(
-  write: (text: string) => void,
-  isTTY: boolean,
-  total: number,
-): SimulationProgress & { finish(): void } {
-  let done = 0;
-  let last = "";
-  let phase = "starting";
-  const draw = () => {
-    const width = 24;
-    const filled = total === 0 ? width : Math.round((done / total) * width);
-    const bar = `[${"#".repeat(filled)}${".".repeat(width - filled)}]`;
-    const text = `${bar} ${done}/${total} sales  ${phase}${last ? `  | ${last}` : ""}`;
-    write(`\r\x1b[2K${text.slice(0, 120)}`);
-  };
-  return {
-    phase(name) {
-      phase = name;
-      if (isTTY) draw();
-      else write(`simulate: ${name}\n`);
-    },
-    step(atMs, description) {
-      last = `${(atMs / 1000).toFixed(1)}s ${description}`;
-      if (isTTY) draw();
-      else write(`simulate: ${last}\n`);
-    },
-    sale(count, of) {
-      done = count;
-      if (isTTY) draw();
-      else if (count === of || count % 5 === 0) write(`simulate: ${count}/${of} sales\n`);
-    },
-    finish() {
-      if (isTTY) write("\n");
-    },
   };
 }
 
@@ -117,6 +80,7 @@ export function buildSimulateCommand(
     )
     .option("--schedule <file>", "a JSON partition schedule instead of a random one")
     .option("--json", "print the report as JSON")
+    .option("--keep-data", "keep the server's and registers' data directories for inspection")
     .option(
       "--converge-timeout <ms>",
       "how long the registers and the server may take to converge after the final heal",
@@ -152,6 +116,7 @@ export function buildSimulateCommand(
           durationMs: options.duration,
           seed,
           convergeTimeoutMs: options.convergeTimeout,
+          keepData: options.keepData === true,
           progress,
           ...(schedule ? { schedule } : {}),
         });

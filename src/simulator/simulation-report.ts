@@ -22,6 +22,8 @@ export type RegisterReport = {
  */
 export type SimulationReport = {
   readonly seed: number;
+  /** The server's and registers' data directories, when kept; null once removed. */
+  readonly dataDir: string | null;
   readonly registers: number;
   readonly durationMs: number;
   readonly scheduleSteps: number;
@@ -55,6 +57,7 @@ export function formatSimulationReport(report: SimulationReport): string {
   const rows: [string, string][] = [
     ["seed", String(report.seed)],
     ["registers", String(report.registers)],
+    ["data kept in", report.dataDir ?? "(removed)"],
     ["schedule steps", String(report.scheduleSteps)],
     ["sales planned", String(report.salesPlanned)],
     ["sales made", String(report.salesMade)],

@@ -1,8 +1,10 @@
 import { randomBytes } from "node:crypto";
+import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { activateNodeRegister } from "../../replication/register/node-register.ts";
 import type { ActionResult } from "../../replication/register/register-commands.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../server/demo-store.ts";
+import { checkJournal, type JournalRow, type MadeSale } from "./journal-check.ts";
 import { checkScheduleRegisters, type ScheduleStep } from "./partition-schedule.ts";
 import { seededRandom } from "./seeded-random.ts";
 import { type ServerProcess, startServerProcess, temporaryDirectory } from "./server-process.ts";
@@ -30,6 +32,8 @@ export type SimulationOptions = {
   readonly reconnectIntervalMs?: number;
   /** Where the server's and registers' data directories go; a new temporary one by default. */
   readonly workDir?: string;
+  /** Keep the temporary data directories (their path is in the report) instead of removing them. */
+  readonly keepData?: boolean;
   readonly progress?: SimulationProgress;
 };
 
@@ -52,9 +56,6 @@ const RETRYABLE = new Set(["NOT_PROVISIONED", "NOT_CONFIGURED"]);
 const silent: SimulationProgress = { phase() {}, step() {}, sale() {} };
 
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0, ms)));
-
-type MadeSale = { readonly registerId: string; readonly saleId: string; readonly receipt: string };
-type JournalRow = { readonly receiptNumber: string; readonly saleId: string };
 
 /**
  * Runs `pos simulate`: a real retail server process with a temporary data directory, `registers`
@@ -361,6 +362,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     const headsMatch = perRegister.every((r) => r.headsMatch);
     const report: SimulationReport = {
       seed: plan.seed,
+      dataDir: options.workDir !== undefined || options.keepData ? workDir : null,
       registers: registers.length,
       durationMs: plan.durationMs,
       scheduleSteps: plan.schedule.length,
@@ -388,8 +390,19 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   } finally {
     progress.phase("stopping");
     await Promise.allSettled(registers.map((register) => register.kill()));
-    await (server as ServerProcess | null)?.kill("SIGTERM");
+    await stopServer(server as ServerProcess | null);
+    if (options.workDir === undefined && !options.keepData) {
+      await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
+    }
   }
+}
+
+/** SIGTERM, then SIGKILL if the server has not exited within 3 s. */
+async function stopServer(server: ServerProcess | null): Promise<void> {
+  if (!server) return;
+  const exited = server.kill("SIGTERM");
+  const timedOut = await Promise.race([exited.then(() => false), sleep(3_000).then(() => true)]);
+  if (timedOut) await server.kill("SIGKILL");
 }
 
 /** Brings an offline register back the way a cashier would: operation 917 Connect. */
@@ -404,47 +417,10 @@ async function reconnect(register: SimulatedRegister): Promise<void> {
       await session.operation917();
       register.conditions.lossy = false;
     }
-    if (session.mode === "offline") await session.operation917();
+    if (session.mode === "offline" || session.mode === "offline-manual") {
+      await session.operation917();
+    }
   });
-}
-
-/** Compares the sales the simulator completed with the server's journal. */
-export function checkJournal(
-  made: readonly MadeSale[],
-  journal: readonly JournalRow[],
-): Pick<SimulationReport, "lost" | "duplicated" | "receiptCollisions" | "unexpected"> {
-  const counts = new Map<string, number>();
-  const saleReceipts = new Map<string, Set<string>>();
-  for (const row of journal) {
-    counts.set(row.receiptNumber, (counts.get(row.receiptNumber) ?? 0) + 1);
-    const receipts = saleReceipts.get(row.saleId) ?? new Set<string>();
-    receipts.add(row.receiptNumber);
-    saleReceipts.set(row.saleId, receipts);
-  }
-  const duplicated = new Set<string>();
-  for (const [receipt, count] of counts) if (count > 1) duplicated.add(receipt);
-  for (const [saleId, receipts] of saleReceipts) {
-    if (receipts.size > 1)
-      duplicated.add(`sale ${saleId} as ${[...receipts].sort().join(" and ")}`);
-  }
-  const madeByReceipt = new Map<string, string>();
-  const collisions = new Set<string>();
-  for (const sale of made) {
-    const other = madeByReceipt.get(sale.receipt);
-    if (other !== undefined && other !== sale.saleId) collisions.add(sale.receipt);
-    madeByReceipt.set(sale.receipt, sale.saleId);
-  }
-  for (const row of journal) {
-    const saleId = madeByReceipt.get(row.receiptNumber);
-    if (saleId !== undefined && saleId !== row.saleId) collisions.add(row.receiptNumber);
-  }
-  const journalled = new Set(journal.map((row) => row.receiptNumber));
-  return {
-    lost: [...madeByReceipt.keys()].filter((receipt) => !journalled.has(receipt)).sort(),
-    duplicated: [...duplicated].sort(),
-    receiptCollisions: [...collisions].sort(),
-    unexpected: [...journalled].filter((receipt) => !madeByReceipt.has(receipt)).sort(),
-  };
 }
 
 function describeStep(step: ScheduleStep): string {
