@@ -1,6 +1,7 @@
 import { getHeads } from "@automerge/automerge";
 import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import { addBusinessDays, businessDayOf } from "../../domain/business-day.ts";
+import { ChannelProjection } from "../../domain/channel-projection.ts";
 import type { CommandContext } from "../../domain/command-context.ts";
 import type { PosEvent } from "../../domain/events.ts";
 import { apply, fold } from "../../domain/fold.ts";
@@ -53,7 +54,13 @@ import type {
   ProductHit,
   RegisterCommands,
 } from "./register-commands.ts";
-import type { ConnectionStatusView, RegisterView, SaleView } from "./register-view.ts";
+import type {
+  ConnectionStatusView,
+  RegisterView,
+  SaleView,
+  TenderTotalView,
+  XReportView,
+} from "./register-view.ts";
 
 /** How the register reaches the retail server outside automerge-repo sync. */
 export interface ServerGateway {
@@ -826,6 +833,55 @@ export class RegisterSession implements RegisterCommands {
 
   async closeShift(): Promise<ActionResult> {
     return this.#saleCommand({ type: "closeShift" });
+  }
+
+  /**
+   * The X report of the open shift (or of sales made outside a shift), computed from this
+   * register's own events with the same projection the server uses, so it works offline.
+   */
+  async xReport(): Promise<XReportView> {
+    const events = [...this.#earlier.flatMap((day) => day.events), ...this.#events];
+    const projection = new ChannelProjection();
+    projection.ingestAll(events);
+    const shiftId = this.#state.openShift?.shiftId ?? null;
+    const report = projection.xReport(this.#options.registerId, shiftId);
+    const completed = new Set(
+      events.flatMap((event) => (event.type === "SaleCompleted" ? [event.saleId] : [])),
+    );
+    const byKind = new Map<TenderTotalView["tenderKind"], { count: number; amount: number }>();
+    for (const event of events) {
+      if (event.type !== "PaymentAdded" || !completed.has(event.saleId)) continue;
+      const entry = byKind.get(event.tenderKind) ?? { count: 0, amount: 0 };
+      entry.count += 1;
+      byKind.set(event.tenderKind, entry);
+    }
+    for (const takings of report.byTender) {
+      const entry = byKind.get(takings.tenderKind) ?? { count: 0, amount: 0 };
+      entry.amount += takings.amount;
+      byKind.set(takings.tenderKind, entry);
+    }
+    return {
+      generatedAt: this.#options.clock.now(),
+      registerId: this.#options.registerId,
+      operatorName: this.#operator?.name ?? "",
+      shiftOpenedAt: report.openedAt,
+      salesCount: report.salesCount,
+      returnsCount: report.returnedUnits,
+      voidedSalesCount: report.voidedSales,
+      grossSales: report.gross,
+      discounts: report.discounts,
+      returns: report.returns,
+      tax: report.tax,
+      netSales: report.net,
+      byTender: [...byKind].map(([tenderKind, { count, amount }]) => ({
+        tenderKind,
+        count,
+        amount,
+      })),
+      openingFloat: report.openingFloat,
+      expectedCash: report.cashExpected,
+      declaredCash: report.cashDeclared,
+    };
   }
 
   async operation917(): Promise<ActionResult> {

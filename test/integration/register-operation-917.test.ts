@@ -93,6 +93,17 @@ describe("operation 917 and online-only operations on a Node register", () => {
     expect((await session.pay("cash", 100_000)).ok).toBe(true);
     expect((await session.completeSale()).ok).toBe(true);
 
+    // The X report works offline, from the register's own events.
+    const report = await session.xReport();
+    const totals = session.events.flatMap((event) =>
+      event.type === "SaleCompleted" ? [event.total] : [],
+    );
+    expect(report.salesCount).toBe(totals.length);
+    expect(report.netSales).toBe(totals.reduce((sum, total) => sum + total, 0));
+    expect(report.byTender).toEqual([
+      { tenderKind: "cash", count: totals.length, amount: report.netSales },
+    ]);
+
     // Connect between sales probes at once and uploads what is pending.
     expect((await session.operation917()).ok).toBe(true);
     expect(session.mode).toBe("online");
