@@ -1,9 +1,9 @@
-import { randomBytes } from "node:crypto";
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { activateNodeRegister } from "../../replication/register/node-register.ts";
 import type { ActionResult } from "../../replication/register/register-commands.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../server/demo-store.ts";
+import { ADMIN_TOKEN_FILE } from "../server/main.ts";
 import { checkJournal, type JournalRow, type MadeSale } from "./journal-check.ts";
 import { checkScheduleRegisters, type ScheduleStep } from "./partition-schedule.ts";
 import { seededRandom } from "./seeded-random.ts";
@@ -98,9 +98,10 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
   });
 
   const workDir = options.workDir ?? (await temporaryDirectory("simulate"));
-  const adminToken = randomBytes(24).toString("hex");
+  // The server keeps its own admin token in its data directory, so a kept run can be inspected
+  // later with `npm start` and `pos --data-dir`.
   const serverEnv = {
-    POS_ADMIN_TOKEN: adminToken,
+    POS_ADMIN_TOKEN: "",
     POS_LOG_LEVEL: "warn",
     POS_DEMO_SWITCH_TIMEOUT_MS: String(options.switchTimeoutMs ?? 500),
     POS_DEMO_RECONNECT_INTERVAL_MS: String(options.reconnectIntervalMs ?? 1_000),
@@ -111,6 +112,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     dataDir: serverDir,
     env: serverEnv,
   });
+  const adminToken = (await readFile(join(serverDir, ADMIN_TOKEN_FILE), "utf8")).trim();
   const port = server.port;
   const url = server.url;
   const registers: SimulatedRegister[] = [];
