@@ -1,0 +1,396 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { DocumentId } from "@automerge/automerge-repo";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Product } from "../../domain/master-data.ts";
+import type { ConvergenceRegister } from "../support/convergence-store.ts";
+import { ConvergenceStore, until } from "../support/convergence-store.ts";
+
+/**
+ * Convergence after offline periods, with real automerge-repo peers on real storage and a real
+ * retail server: fast-check generates schedules of sales, returns with receipt, price edits,
+ * distribution runs, partitions and heals, register restarts (one of which forgets the master
+ * data log document, so the register first asks for it while no peer is connected) and server
+ * restarts. Steps follow each other without waiting, so changes land while sockets reconnect.
+ *
+ * After the last heal and quiescence every run checks: identical heads for every document each
+ * register holds and the server's copy of it; the journal holds each completed sale once and
+ * nothing else; receipt numbers are unique in the store; each register's master data equals the
+ * latest distribution; stock on hand = initial - sold + returned.
+ *
+ * One store serves every run (the demo store has two offline-capable registers): registers and
+ * the server persist across runs, and the model keeps everything earlier runs did, so the checks
+ * hold for the whole history, not only the last run.
+ */
+
+const RUNS = Number(process.env.POS_PROPERTY_RUNS ?? 100);
+/** Replays a reported failure: POS_PROPERTY_SEED=<seed> (server logs: POS_CONVERGENCE_LOG=info). */
+const SEED = process.env.POS_PROPERTY_SEED;
+const LOG_LEVEL = process.env.POS_CONVERGENCE_LOG === "info" ? "info" : "silent";
+const REGISTER_IDS = ["R1", "R2"] as const;
+const PRODUCT_POOL_SIZE = 5;
+const QUIESCENCE_MS = 20_000;
+
+type Step =
+  | {
+      readonly kind: "sale";
+      readonly register: number;
+      readonly items: readonly (readonly [number, number])[];
+    }
+  | { readonly kind: "return"; readonly register: number; readonly pick: number }
+  | { readonly kind: "price"; readonly product: number; readonly price: number }
+  | { readonly kind: "distribute" }
+  | { readonly kind: "cut"; readonly register: number }
+  | { readonly kind: "heal"; readonly register: number }
+  | { readonly kind: "disconnect-917"; readonly register: number }
+  | { readonly kind: "restart-register"; readonly register: number; readonly forgetLog: boolean }
+  | { readonly kind: "restart-server" };
+
+function describeStep(step: Step): string {
+  const r = (index: number) => REGISTER_IDS[index] ?? `R?${index}`;
+  switch (step.kind) {
+    case "sale":
+      return `sale ${r(step.register)} [${step.items.map(([p, q]) => `p${p}x${q}`).join(", ")}]`;
+    case "return":
+      return `return ${r(step.register)} #${step.pick}`;
+    case "price":
+      return `price p${step.product}=${step.price}`;
+    case "distribute":
+      return "distribute";
+    case "cut":
+      return `cut ${r(step.register)}`;
+    case "heal":
+      return `heal ${r(step.register)}`;
+    case "disconnect-917":
+      return `917-disconnect ${r(step.register)}`;
+    case "restart-register":
+      return `restart ${r(step.register)}${step.forgetLog ? " (forget master data log)" : ""}`;
+    case "restart-server":
+      return "restart-server";
+  }
+}
+
+function readable<T extends Step>(step: T): T {
+  return Object.assign(step, { [fc.toStringMethod]: () => describeStep(step) });
+}
+
+const registerIndex = fc.integer({ min: 0, max: REGISTER_IDS.length - 1 });
+
+const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
+  {
+    weight: 5,
+    arbitrary: fc
+      .record({
+        register: registerIndex,
+        items: fc.array(
+          fc.tuple(
+            fc.integer({ min: 0, max: PRODUCT_POOL_SIZE - 1 }),
+            fc.integer({ min: 1, max: 3 }),
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+      })
+      .map(({ register, items }) => readable({ kind: "sale", register, items })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({ register: registerIndex, pick: fc.nat(20) })
+      .map(({ register, pick }) => readable({ kind: "return", register, pick })),
+  },
+  {
+    weight: 2,
+    arbitrary: fc
+      .record({
+        product: fc.integer({ min: 0, max: PRODUCT_POOL_SIZE - 1 }),
+        price: fc.integer({ min: 1, max: 50_000 }),
+      })
+      .map(({ product, price }) => readable({ kind: "price", product, price })),
+  },
+  { weight: 2, arbitrary: fc.constant(null).map(() => readable({ kind: "distribute" })) },
+  {
+    weight: 3,
+    arbitrary: registerIndex.map((register) => readable({ kind: "cut", register })),
+  },
+  {
+    weight: 2,
+    arbitrary: registerIndex.map((register) => readable({ kind: "heal", register })),
+  },
+  {
+    weight: 1,
+    arbitrary: registerIndex.map((register) => readable({ kind: "disconnect-917", register })),
+  },
+  {
+    weight: 1,
+    arbitrary: fc
+      .record({ register: registerIndex, forgetLog: fc.boolean() })
+      .map(({ register, forgetLog }) =>
+        readable({ kind: "restart-register", register, forgetLog }),
+      ),
+  },
+  { weight: 1, arbitrary: fc.constant(null).map(() => readable({ kind: "restart-server" })) },
+);
+
+/** What the cashiers did and headquarters distributed, across every run. */
+type CompletedSale = {
+  readonly registerId: string;
+  readonly receiptNumber: string;
+  readonly total: number;
+  /** Units sold per product id still returnable with this receipt. */
+  readonly returnable: Map<string, number>;
+};
+
+type Model = {
+  readonly sales: CompletedSale[];
+  readonly stockDelta: Map<string, number>;
+  /** Latest staged version of each edited product. */
+  readonly staged: Map<string, Product>;
+  /** Version of each edited product in the latest distribution. */
+  readonly distributed: Map<string, Product>;
+};
+
+function ok(result: { ok: true } | { ok: false; code: string; message: string }, what: string) {
+  if (!result.ok) throw new Error(`${what} refused: ${result.code} ${result.message}`);
+}
+
+async function completeWithCash(
+  register: ConvergenceRegister,
+  model: Model,
+  units: Map<string, number>,
+  sign: 1 | -1,
+) {
+  const session = register.session;
+  const due = session.state.openSale?.amountDue ?? 0;
+  if (due !== 0) ok(await session.pay("cash", due), `pay on ${register.registerId}`);
+  ok(await session.completeSale(), `complete on ${register.registerId}`);
+  const completed = session.state.lastCompletedSale;
+  if (!completed) throw new Error("no completed sale after completeSale");
+  model.sales.push({
+    registerId: register.registerId,
+    receiptNumber: completed.receiptNumber,
+    total: completed.total,
+    returnable: sign === 1 ? new Map(units) : new Map(),
+  });
+  for (const [productId, quantity] of units) {
+    model.stockDelta.set(productId, (model.stockDelta.get(productId) ?? 0) - sign * quantity);
+  }
+}
+
+async function runStep(store: ConvergenceStore, model: Model, pool: readonly string[], step: Step) {
+  switch (step.kind) {
+    case "sale": {
+      const register = store.registers[step.register]!;
+      const units = new Map<string, number>();
+      for (const [productIndex, quantity] of step.items) {
+        const productId = pool[productIndex]!;
+        ok(await register.session.addProduct(productId, quantity), `add ${productId}`);
+        units.set(productId, (units.get(productId) ?? 0) + quantity);
+      }
+      await completeWithCash(register, model, units, 1);
+      return;
+    }
+    case "return": {
+      const register = store.registers[step.register]!;
+      const candidates = model.sales.filter(
+        (sale) =>
+          sale.registerId === register.registerId &&
+          [...sale.returnable.values()].some((quantity) => quantity > 0),
+      );
+      const sale = candidates[step.pick % Math.max(1, candidates.length)];
+      if (!sale) return;
+      const [productId] = [...sale.returnable].find(([, quantity]) => quantity > 0)!;
+      ok(
+        await register.session.addReturnLine({
+          productId,
+          quantity: 1,
+          originalReceipt: sale.receiptNumber,
+        }),
+        `return of ${productId} on ${sale.receiptNumber}`,
+      );
+      sale.returnable.set(productId, (sale.returnable.get(productId) ?? 0) - 1);
+      await completeWithCash(register, model, new Map([[productId, 1]]), -1);
+      return;
+    }
+    case "price": {
+      const productId = pool[step.product]!;
+      model.staged.set(productId, await store.editPrice(productId, step.price));
+      return;
+    }
+    case "distribute": {
+      await store.distribute();
+      for (const [productId, product] of model.staged) model.distributed.set(productId, product);
+      return;
+    }
+    case "cut":
+      store.registers[step.register]!.cut();
+      return;
+    case "heal":
+      store.registers[step.register]!.heal();
+      return;
+    case "disconnect-917": {
+      const session = store.registers[step.register]!.session;
+      if (session.mode === "online") ok(await session.operation917(), "917 disconnect");
+      return;
+    }
+    case "restart-register": {
+      const register = store.registers[step.register]!;
+      const logId =
+        register.session.view().connection.appliedPackageSeq > 0 ? currentLogId(store) : null;
+      await register.close();
+      if (step.forgetLog && logId !== null) {
+        const base = join(register.dataDir, "documents");
+        await rm(join(base, logId.slice(0, 2), logId.slice(2)), { recursive: true, force: true });
+      }
+      await register.open();
+      await register.signIn();
+      return;
+    }
+    case "restart-server":
+      await store.stopServer();
+      await store.startServer();
+      return;
+  }
+}
+
+function currentLogId(store: ConvergenceStore): DocumentId | null {
+  return (store.server.backOffice.masterDataLog?.documentId as DocumentId | undefined) ?? null;
+}
+
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** Every register back online, uploads drained, master data applied, every replica equal. */
+async function quiesce(store: ConvergenceStore): Promise<void> {
+  for (const register of store.registers) register.heal();
+  const latest = store.latestPackageSeq();
+  for (const register of store.registers) {
+    const session = register.session;
+    await until(
+      `${register.registerId} online, uploaded and up to date`,
+      async () => {
+        if (session.mode !== "online" && session.mode !== "probing") await session.operation917();
+        const connection = session.view().connection;
+        return (
+          session.mode === "online" &&
+          connection.pendingUploadEvents === 0 &&
+          connection.appliedPackageSeq === latest
+        );
+      },
+      QUIESCENCE_MS,
+    ).catch((error: unknown) => {
+      const { connection } = session.view();
+      throw new Error(
+        `${String(error)}: mode ${session.mode}, pending events ${connection.pendingUploadEvents}, applied ${connection.appliedPackageSeq}/${latest} (register sees ${connection.latestPackageSeq}), link ${JSON.stringify(register.link.conditions)}, peers ${register.link.visiblePeers.join()}, last error ${connection.lastError}, inbound ${JSON.stringify([...register.inbound].sort((a, b) => b[1] - a[1]).slice(0, 5))}, log ${currentLogId(store)}`,
+      );
+    });
+    await until(
+      `${register.registerId} replicas with the server's heads`,
+      () => divergentDocuments(store, register).length === 0,
+      QUIESCENCE_MS,
+    ).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; divergent: ${JSON.stringify(divergentDocuments(store, register))}`,
+      );
+    });
+  }
+}
+
+/** Documents the register holds whose heads differ from the server's copy (or it has none). */
+function divergentDocuments(store: ConvergenceStore, register: ConvergenceRegister): string[] {
+  const divergent: string[] = [];
+  const ids = new Set<string>(Object.keys(register.repo.handles));
+  const logId = currentLogId(store);
+  if (logId !== null) ids.add(logId);
+  for (const id of ids) {
+    const mine = register.repo.handles[id as DocumentId];
+    if (mine !== undefined && !mine.isReady() && id !== logId) continue;
+    const theirs = store.serverHandle(id as DocumentId);
+    if (!mine?.isReady() || !theirs || !sameHeads(mine.heads(), theirs.heads())) divergent.push(id);
+  }
+  return divergent;
+}
+
+describe("convergence after offline periods (real peers, real storage, real server)", () => {
+  let store: ConvergenceStore;
+  let pool: string[];
+  const model: Model = {
+    sales: [],
+    stockDelta: new Map(),
+    staged: new Map(),
+    distributed: new Map(),
+  };
+
+  beforeAll(async () => {
+    store = await ConvergenceStore.start({ registerIds: REGISTER_IDS, logLevel: LOG_LEVEL });
+    const products = store.server.backOffice.catalogReferences().products ?? [];
+    pool = products.slice(0, PRODUCT_POOL_SIZE).map((product) => product.id);
+    expect(pool.length).toBe(PRODUCT_POOL_SIZE);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+  }, 60_000);
+
+  it("every schedule converges: equal heads, each sale once in the journal, unique receipts, latest master data, exact stock", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), async (steps) => {
+        for (const step of steps) await runStep(store, model, pool, step);
+        await quiesce(store);
+
+        // 2. The journal holds every completed sale exactly once, and nothing else.
+        const { sales: journal } = await store.admin<{
+          sales: { receiptNumber: string; registerId: string; total: number }[];
+        }>("GET", "/api/journal");
+        const journalReceipts = journal.map((entry) => entry.receiptNumber);
+        expect(new Set(journalReceipts).size).toBe(journalReceipts.length);
+        expect(
+          journal
+            .map((entry) => `${entry.registerId} ${entry.receiptNumber} ${entry.total}`)
+            .sort(),
+        ).toEqual(
+          model.sales
+            .map((sale) => `${sale.registerId} ${sale.receiptNumber} ${sale.total}`)
+            .sort(),
+        );
+
+        // 3. Receipt numbers are unique across the store (registers' own logs included).
+        const logged = store.registers.flatMap((register) =>
+          register.session.events.flatMap((event) =>
+            event.type === "SaleCompleted" ? [`${register.registerId}:${event.saleId}`] : [],
+          ),
+        );
+        expect(logged.length).toBe(model.sales.length);
+        const receipts = model.sales.map((sale) => sale.receiptNumber);
+        expect(new Set(receipts).size).toBe(receipts.length);
+
+        // 4. Each register's master data equals the latest distribution.
+        const expectedCounts = countsFromStaging(store);
+        for (const register of store.registers) {
+          for (const [productId, product] of model.distributed) {
+            expect(await register.index.productById(productId)).toEqual(product);
+          }
+          expect(await register.index.counts()).toEqual(expectedCounts);
+        }
+
+        // 5. Stock on hand = initial (none in the demo store) - sold + returned.
+        const { stock } = await store.admin<{ stock: Record<string, number> }>("GET", "/api/stock");
+        for (const productId of pool) {
+          expect(stock[productId] ?? 0, productId).toBe(model.stockDelta.get(productId) ?? 0);
+        }
+      }),
+      { numRuns: RUNS, verbose: 1, ...(SEED === undefined ? {} : { seed: Number(SEED) }) },
+    );
+  }, 600_000);
+});
+
+/** Rows per entity in headquarters' staging area (price edits change rows, never their number). */
+function countsFromStaging(store: ConvergenceStore): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const record of store.server.backOffice.stagingSnapshot().records) {
+    const entity = (record as { entity: string }).entity;
+    counts[entity] = (counts[entity] ?? 0) + 1;
+  }
+  return counts;
+}

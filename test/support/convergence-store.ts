@@ -1,0 +1,344 @@
+import { randomUUID } from "node:crypto";
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { DocHandle, DocumentId, PeerId } from "@automerge/automerge-repo";
+import { Repo } from "@automerge/automerge-repo";
+import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
+import type { Product } from "../../domain/master-data.ts";
+import { systemClock } from "../../replication/connection/connection-controller-driver.ts";
+import { FileMasterDataIndex } from "../../replication/master-data/file-master-data-index.ts";
+import { PartitionableNetworkAdapter } from "../../replication/network/partitionable-network-adapter.ts";
+import {
+  activateNodeRegister,
+  type DeviceIdentity,
+  httpServerGateway,
+} from "../../replication/register/node-register.ts";
+import { RegisterSession } from "../../replication/register/register-session.ts";
+import { AtomicNodeFSStorageAdapter } from "../../replication/storage/atomic-nodefs-storage-adapter.ts";
+import { shutdownRepo } from "../../replication/storage/shutdown-repo.ts";
+import { loadServerConfig, type ServerConfig } from "../../src/server/config.ts";
+import { DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
+import { type RetailServer, startRetailServer } from "../../src/server/main.ts";
+import { freePort, temporaryDirectory } from "./server-process.ts";
+
+/**
+ * A whole store in one process for convergence tests: the retail server in-process (restartable
+ * on the same port, over the same data directory) and offline-capable registers, each with its
+ * own automerge-repo on crash-safe file storage and its own file master data index, reachable
+ * through a link the test can cut and heal.
+ *
+ * A partition cuts both ways a register reaches the server: the sync socket (the register's link)
+ * and the health handshake its connection controller probes with. Healing lifts the partition;
+ * whether the register then talks to the server again is its controller's decision (a register
+ * that switched offline stays offline until a transaction start after the reconnect interval or
+ * operation 917 Connect), exactly as after a real outage.
+ */
+
+export const CONVERGENCE_ADMIN_TOKEN = "convergence-admin-token-0123456789";
+
+/** Polls `probe` every few milliseconds until it returns a truthy value or the time is up. */
+export async function until<T>(
+  what: string,
+  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((done) => setTimeout(done, 10));
+  }
+}
+
+/** A register of the test store, closable and reopenable from its data directory. */
+export class ConvergenceRegister {
+  readonly registerId: string;
+  readonly dataDir: string;
+  readonly #identity: DeviceIdentity;
+  readonly #serverUrl: string;
+  #partitioned = false;
+  /** Messages received from the server, by type and document id (for failure reports). */
+  readonly inbound = new Map<string, number>();
+  #running: {
+    readonly session: RegisterSession;
+    readonly repo: Repo;
+    readonly link: PartitionableNetworkAdapter;
+    readonly index: FileMasterDataIndex;
+  } | null = null;
+
+  constructor(identity: DeviceIdentity, dataDir: string, serverUrl: string) {
+    this.registerId = identity.registerId;
+    this.#identity = identity;
+    this.dataDir = dataDir;
+    this.#serverUrl = serverUrl;
+  }
+
+  get partitioned(): boolean {
+    return this.#partitioned;
+  }
+
+  get running(): boolean {
+    return this.#running !== null;
+  }
+
+  get session(): RegisterSession {
+    return this.#parts().session;
+  }
+
+  get repo(): Repo {
+    return this.#parts().repo;
+  }
+
+  get index(): FileMasterDataIndex {
+    return this.#parts().index;
+  }
+
+  get link(): PartitionableNetworkAdapter {
+    return this.#parts().link;
+  }
+
+  #parts() {
+    if (this.#running === null) throw new Error(`register ${this.registerId} is not running`);
+    return this.#running;
+  }
+
+  /** Opens the register from its data directory (in a partition when one is in force). */
+  async open(): Promise<void> {
+    if (this.#running !== null) return;
+    const wsUrl = new URL(
+      `/sync?token=${encodeURIComponent(this.#identity.token)}`,
+      this.#serverUrl,
+    );
+    wsUrl.protocol = "ws:";
+    const link = new PartitionableNetworkAdapter(
+      new WebSocketClientAdapter(wsUrl.toString(), 1_000),
+      {
+        transport: "restart",
+      },
+    );
+    const repo = new Repo({
+      peerId: `register/${this.registerId}/${randomUUID()}` as PeerId,
+      network: [link],
+      storage: new AtomicNodeFSStorageAdapter(join(this.dataDir, "documents")),
+      sharePolicy: async () => true,
+    });
+    if (this.#partitioned) link.cut();
+    link.on("message", (message) => {
+      const key = `${message.type}:${"documentId" in message ? message.documentId : "-"}`;
+      this.inbound.set(key, (this.inbound.get(key) ?? 0) + 1);
+    });
+    const index = await FileMasterDataIndex.open(join(this.dataDir, "master-data"));
+    const health = httpServerGateway(this.#serverUrl);
+    const session = await RegisterSession.open({
+      storeId: this.#identity.storeId,
+      registerId: this.registerId,
+      repo,
+      link,
+      index,
+      server: {
+        health: async (signal) => {
+          if (this.#partitioned) throw new Error("partitioned from the retail server");
+          await health.health(signal);
+        },
+      },
+      clock: systemClock,
+      newId: randomUUID,
+    });
+    this.#running = { session, repo, link, index };
+  }
+
+  /** Closes the register as an orderly shutdown would: session, then repo, then index. */
+  async close(): Promise<void> {
+    const running = this.#running;
+    if (running === null) return;
+    this.#running = null;
+    await running.session.close();
+    await shutdownRepo(running.repo);
+    await running.index.close();
+  }
+
+  /** Starts a partition between this register and the server. */
+  cut(): void {
+    this.#partitioned = true;
+    this.#running?.link.cut();
+  }
+
+  /**
+   * Ends the partition. A register whose controller still believes it is connected gets its
+   * socket back at once; one that switched offline waits for its own reconnect.
+   */
+  heal(): void {
+    this.#partitioned = false;
+    const running = this.#running;
+    if (running && running.session.mode === "online") running.link.heal();
+  }
+
+  /** Signs the demo cashier in. */
+  async signIn(): Promise<void> {
+    const result = await this.session.signIn("1001", DEMO_OPERATOR_PINS["1001"]);
+    if (!result.ok) throw new Error(`sign-in on ${this.registerId} refused: ${result.message}`);
+  }
+}
+
+/** The retail server in-process, restartable on the same port and data directory. */
+export class ConvergenceStore {
+  readonly dataDir: string;
+  readonly port: number;
+  readonly registers: readonly ConvergenceRegister[];
+  readonly #config: ServerConfig;
+  #server: RetailServer | null;
+
+  private constructor(
+    dataDir: string,
+    port: number,
+    config: ServerConfig,
+    server: RetailServer,
+    registers: readonly ConvergenceRegister[],
+  ) {
+    this.dataDir = dataDir;
+    this.port = port;
+    this.#config = config;
+    this.#server = server;
+    this.registers = registers;
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  get server(): RetailServer {
+    if (this.#server === null) throw new Error("the retail server is not running");
+    return this.#server;
+  }
+
+  /**
+   * Starts a fresh store: the retail server with the demo data, then activates and opens the
+   * given registers (each with its own data directory), signs the cashier in on each and waits
+   * until each is provisioned.
+   */
+  static async start(options: {
+    readonly registerIds: readonly string[];
+    readonly switchTimeoutMs?: number;
+    readonly reconnectIntervalMs?: number;
+    readonly logLevel?: ServerConfig["logLevel"];
+  }): Promise<ConvergenceStore> {
+    const dataDir = await temporaryDirectory("convergence-server");
+    const port = await freePort();
+    const config = loadServerConfig(
+      {},
+      {
+        port,
+        host: "127.0.0.1",
+        dataDir,
+        logLevel: options.logLevel ?? "silent",
+        adminToken: CONVERGENCE_ADMIN_TOKEN,
+        distributionIntervalMs: 0,
+        demoSwitchTimeoutMs: options.switchTimeoutMs ?? 150,
+        demoReconnectIntervalMs: options.reconnectIntervalMs ?? 1_000,
+      },
+    );
+    const server = await startRetailServer(config);
+    const url = `http://127.0.0.1:${port}`;
+    const registers: ConvergenceRegister[] = [];
+    for (const registerId of options.registerIds) {
+      const { code } = await adminJson<{ code: string }>(
+        url,
+        "POST",
+        `/api/back-office/devices/${registerId}/codes`,
+      );
+      const registerDir = await temporaryDirectory(`convergence-${registerId}`);
+      const identity = await activateNodeRegister({
+        serverUrl: url,
+        dataDir: registerDir,
+        registerId,
+        code,
+      });
+      registers.push(new ConvergenceRegister(identity, registerDir, url));
+    }
+    const store = new ConvergenceStore(dataDir, port, config, server, registers);
+    for (const register of registers) {
+      await register.open();
+      await until(
+        `${register.registerId} provisioned`,
+        () => register.session.view().provisioning.ready,
+        60_000,
+      );
+      await register.signIn();
+    }
+    return store;
+  }
+
+  /** Stops the server (orderly: sockets, documents, staging area, device registry). */
+  async stopServer(): Promise<void> {
+    const server = this.#server;
+    this.#server = null;
+    await server?.close();
+  }
+
+  /** Starts the server again on the same port over the same data directory. */
+  async startServer(): Promise<void> {
+    if (this.#server !== null) return;
+    this.#server = await startRetailServer(this.#config);
+  }
+
+  /** Sends an authorised back office request and returns the parsed JSON body. */
+  admin<T>(method: string, path: string, body?: unknown): Promise<T> {
+    return adminJson<T>(this.url, method, path, body);
+  }
+
+  /** Changes a product's price in the staging area; returns the staged product. */
+  async editPrice(productId: string, price: number): Promise<Product> {
+    const { product } = await this.admin<{ product: Product }>(
+      "PATCH",
+      `/api/back-office/products/${encodeURIComponent(productId)}`,
+      { price },
+    );
+    return product;
+  }
+
+  /** Runs a distribution on demand; returns the package seq (null when nothing changed). */
+  async distribute(): Promise<number | null> {
+    const outcome = await this.admin<{ seq: number | null }>("POST", "/api/back-office/distribute");
+    return outcome.seq;
+  }
+
+  /** The seq of the newest package in the current master data log. */
+  latestPackageSeq(): number {
+    const log = this.server.backOffice.masterDataLog;
+    const packages = (log?.doc() as { packages?: readonly { seq?: number }[] } | undefined)
+      ?.packages;
+    return Math.max(0, ...(packages ?? []).map((entry) => entry.seq ?? 0));
+  }
+
+  /** The server's handle of a document, or undefined when it holds none ready. */
+  serverHandle(documentId: DocumentId): DocHandle<unknown> | undefined {
+    const handle = this.server.repo.handles[documentId];
+    return handle?.isReady() ? (handle as DocHandle<unknown>) : undefined;
+  }
+
+  /** Closes every register and the server, then removes every data directory. */
+  async close(): Promise<void> {
+    for (const register of this.registers) await register.close();
+    await this.stopServer();
+    for (const dir of [this.dataDir, ...this.registers.map((r) => r.dataDir)]) {
+      await rm(dir, { recursive: true, force: true });
+    }
+  }
+}
+
+async function adminJson<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(new URL(path, url), {
+    method,
+    headers: {
+      authorization: `Bearer ${CONVERGENCE_ADMIN_TOKEN}`,
+      ...(body === undefined ? {} : { "content-type": "application/json" }),
+    },
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    signal: AbortSignal.timeout(10_000),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text) as T;
+}
