@@ -1,6 +1,6 @@
 import { decodeChange, decodeSyncMessage, getAllChanges, load } from "@automerge/automerge/slim";
 import type { DocumentId } from "@automerge/automerge-repo/slim";
-import { cbor } from "@automerge/automerge-repo/slim";
+import { cbor, isValidDocumentId } from "@automerge/automerge-repo/slim";
 import type { FromServerMessage } from "@automerge/automerge-repo-network-websocket";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { WebSocket, WebSocketServer } from "ws";
@@ -48,6 +48,9 @@ export type WritePolicy = {
   readonly onViolation: (violation: PolicyViolation) => void;
 };
 
+/** Messages the repo hands to a document's synchronizer: each must name a valid document. */
+const DOCUMENT_MESSAGE_TYPES = ["sync", "request", "ephemeral", "doc-unavailable"] as const;
+
 type IncomingMessage = {
   readonly type?: unknown;
   readonly senderId?: unknown;
@@ -80,6 +83,8 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
   }
 
   #outgoing: Promise<void> = Promise.resolve();
+  /** The type of the message {@link #inspect} last decoded. */
+  #lastType: unknown = null;
 
   /** Sends in order; a message about a document waits for `beforeSend` of that document. */
   override send(message: FromServerMessage): void {
@@ -88,7 +93,12 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       "documentId" in message && typeof message.documentId === "string"
         ? (message.documentId as DocumentId)
         : null;
-    const deliver = (): void => super.send(message);
+    // A message belongs to the connection it was made for: once the peer has reconnected (or
+    // left), its sync state was reset, and a stale message on the new socket can derail sync.
+    const socket = this.sockets[message.targetId];
+    const deliver = (): void => {
+      if (this.sockets[message.targetId] === socket) super.send(message);
+    };
     this.#outgoing = this.#outgoing
       .then(() =>
         beforeSend === undefined || documentId === null ? undefined : beforeSend(documentId),
@@ -105,12 +115,15 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       socket.close(4401, "unauthenticated");
       return;
     }
+    this.#lastType = null;
     const verdict = this.#inspect(messageBytes, device);
     if (verdict) {
       this.#policy.onViolation(verdict);
       socket.close(4403, verdict.reason);
       return;
     }
+    // Ephemeral messages would be relayed to every other register; nothing here uses them.
+    if (this.#lastType === "ephemeral") return;
     super.receiveMessage(messageBytes, socket);
   }
 
@@ -183,6 +196,18 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     }
     if (!message.senderId.startsWith(this.#policy.peerIdPrefix(device))) {
       return violation("peer-id-mismatch", `device joined as ${message.senderId}`);
+    }
+    this.#lastType = message.type;
+    if (DOCUMENT_MESSAGE_TYPES.some((type) => type === message.type)) {
+      if (!isValidDocumentId(message.documentId)) {
+        return violation(
+          "malformed",
+          `${String(message.type)} message without a valid document id`,
+        );
+      }
+      if ("data" in message && !(message.data instanceof Uint8Array)) {
+        return violation("malformed", `${String(message.type)} message whose data is not bytes`);
+      }
     }
     if (message.type !== "sync" && message.type !== "request") return null;
     if (typeof message.documentId !== "string" || !(message.data instanceof Uint8Array)) {
