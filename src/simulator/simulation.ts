@@ -394,6 +394,8 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     await Promise.allSettled(registers.map((register) => register.kill()));
     await stopServer(server as ServerProcess | null);
     if (options.workDir === undefined && !options.keepData) {
+      // automerge-repo saves sync state on a 100 ms throttle that outlives a repo's shutdown.
+      await sleep(1_000);
       await rm(workDir, { recursive: true, force: true }).catch(() => undefined);
     }
   }
