@@ -47,7 +47,12 @@ import type { MasterDataIndex } from "../master-data/master-data-index.ts";
 import { type MasterDataDownloadStatus, PackageApplier } from "../master-data/package-applier.ts";
 import type { PartitionableNetworkAdapter } from "../network/partitionable-network-adapter.ts";
 import { verifyPin } from "../operators/pin-hash.ts";
-import { NO_LOCKOUTS, type SignInLockouts, signIn } from "../operators/sign-in.ts";
+import {
+  NO_LOCKOUTS,
+  parseSignInLockouts,
+  type SignInLockouts,
+  signIn,
+} from "../operators/sign-in.ts";
 import type {
   ActionResult,
   CustomerHit,
@@ -90,7 +95,21 @@ export type RegisterSessionOptions = {
    * first sale command. Off by default.
    */
   readonly checkServerOnStart?: boolean;
+  /**
+   * Where the sign-in lockouts are kept in the offline database, so a restart does not lift a
+   * lock. Without it they live in memory only.
+   */
+  readonly lockoutStore?: SignInLockoutStore;
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
+};
+
+/**
+ * The register's persistent copy of its sign-in lockouts (a JSON file for the Node register,
+ * IndexedDB or localStorage in the browser). `load` resolves undefined when nothing is stored.
+ */
+export type SignInLockoutStore = {
+  load(): Promise<unknown>;
+  save(lockouts: SignInLockouts): Promise<void>;
 };
 
 /** How many earlier business days a register looks back for its own logs at start. */
@@ -219,6 +238,7 @@ export class RegisterSession implements RegisterCommands {
     this.#events = [...content.events];
     this.#state = fold([...this.#earlier.flatMap((day) => day.events), ...this.#events]);
     this.#appliedSeq = await this.#options.index.appliedSeq();
+    await this.#loadLockouts();
 
     this.#posting.on("change", () => this.#onPostingChanged());
     this.#configHandle.on("change", () => this.#onConfigurationChanged());
@@ -619,6 +639,9 @@ export class RegisterSession implements RegisterCommands {
       now: this.#options.clock.now(),
     });
     this.#lockouts = result.lockouts;
+    await this.#options.lockoutStore?.save(result.lockouts).catch((error: unknown) => {
+      this.#log("sign-in lockouts not saved", { error: String(error) });
+    });
     if (!result.ok) return this.#refuse(result.error.code, result.error.message);
     this.#operator = result.operator;
     this.#locked = false;
@@ -928,6 +951,19 @@ export class RegisterSession implements RegisterCommands {
     this.#disposed = true;
     this.#controller?.dispose();
     await this.#applier.close();
+  }
+
+  async #loadLockouts(): Promise<void> {
+    const store = this.#options.lockoutStore;
+    if (store === undefined) return;
+    try {
+      const stored = await store.load();
+      if (stored !== undefined) this.#lockouts = parseSignInLockouts(stored);
+    } catch (error) {
+      this.#log("stored sign-in lockouts unreadable; starting without locks", {
+        error: String(error),
+      });
+    }
   }
 
   #log(message: string, detail: object): void {
