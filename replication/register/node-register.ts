@@ -11,7 +11,11 @@ import { PartitionableNetworkAdapter } from "../network/partitionable-network-ad
 import { ServerLinkAdapter } from "../network/server-link-adapter.ts";
 import { AtomicNodeFSStorageAdapter } from "../storage/atomic-nodefs-storage-adapter.ts";
 import { shutdownRepo } from "../storage/shutdown-repo.ts";
-import { RegisterSession, type ServerGateway } from "./register-session.ts";
+import {
+  RegisterSession,
+  type ServerGateway,
+  type SignInLockoutStore,
+} from "./register-session.ts";
 
 /** What a register keeps after activation: who it is and its device token. */
 export const deviceIdentitySchema = z.strictObject({
@@ -155,6 +159,9 @@ export async function startNodeRegister(input: {
     server: input.server ?? httpServerGateway(input.serverUrl),
     clock: input.clock ?? systemClock,
     newId: randomUUID,
+    ...(persistent
+      ? { lockoutStore: jsonFileLockoutStore(join(input.dataDir, "lockouts.json")) }
+      : {}),
     ...(input.log ? { log: input.log } : {}),
   });
   return {
@@ -166,6 +173,26 @@ export async function startNodeRegister(input: {
       await session.close();
       await shutdownRepo(repo);
       await index.close();
+    },
+  };
+}
+
+/**
+ * Sign-in lockouts in a JSON file of the register's data directory, written then renamed so a
+ * crash never leaves half a file.
+ */
+export function jsonFileLockoutStore(file: string): SignInLockoutStore {
+  return {
+    async load() {
+      const text = await readFile(file, "utf8").catch((error: unknown) => {
+        if (error instanceof Error && "code" in error && error.code === "ENOENT") return null;
+        throw error;
+      });
+      return text === null ? undefined : (JSON.parse(text) as unknown);
+    },
+    async save(lockouts) {
+      await writeFile(`${file}.tmp`, JSON.stringify(lockouts));
+      await rename(`${file}.tmp`, file);
     },
   };
 }
