@@ -61,6 +61,20 @@ describe("server configuration", () => {
     expect(error.cause).toBeDefined();
   });
 
+  it("bounds the demo offline profile timings as the offline profile does, so a server never starts with a profile registers refuse", () => {
+    expect(() => loadServerConfig({ POS_DEMO_RECONNECT_INTERVAL_MS: "500" })).toThrow(ConfigError);
+    expect(() => loadServerConfig({ POS_DEMO_SWITCH_TIMEOUT_MS: "50" })).toThrow(ConfigError);
+    expect(() => loadServerConfig({ POS_DEMO_SWITCH_TIMEOUT_MS: "120001" })).toThrow(
+      /POS_DEMO_SWITCH_TIMEOUT_MS/,
+    );
+    expect(
+      loadServerConfig({
+        POS_DEMO_RECONNECT_INTERVAL_MS: "1000",
+        POS_DEMO_SWITCH_TIMEOUT_MS: "100",
+      }),
+    ).toMatchObject({ demoReconnectIntervalMs: 1_000, demoSwitchTimeoutMs: 100 });
+  });
+
   it("applies overrides and describes every setting", () => {
     expect(loadServerConfig({}, { port: 1234 }).port).toBe(1234);
     const help = describeServerConfig();
