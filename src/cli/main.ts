@@ -1,3 +1,4 @@
+import { addCompareCommand } from "./compare-command.ts";
 import { nodeDependencies, runPosCommand } from "./pos-command.ts";
 import { runSimulateCommand, simulateNodeDependencies } from "./simulate-command.ts";
 
@@ -7,4 +8,6 @@ if (process.argv[2] === "simulate") {
 }
 
 /** The `pos` command's composition root: `npm run pos -- distribute`, or `pos` once linked. */
-process.exitCode = await runPosCommand(process.argv.slice(2), nodeDependencies);
+process.exitCode = await runPosCommand(process.argv.slice(2), nodeDependencies, [
+  addCompareCommand,
+]);
