@@ -150,7 +150,7 @@ export async function decodePackage(
 }
 
 /**
- * Parses a run of complete lines with one `JSON.parse` (several times faster than one call per
+ * Parses a run of complete lines with one `JSON.parse` (measured ~1.4x faster than one call per
  * line). Untrusted lines are each wrapped in a one-element array and joined with a raw newline,
  * which JSON never allows inside a string, so a wrapper holding exactly one row accounts for
  * exactly its own line: rows accepted by {@link exactMasterDataRow} hold no nested arrays and no
