@@ -33,6 +33,8 @@ export function SaleScreen(props: {
 }) {
   const { view, commands, run } = useRegister();
   const [barcode, setBarcode] = createSignal("");
+  /** Scans not yet saved on the register; the scan bar is busy until each one is. */
+  const [scansInFlight, setScansInFlight] = createSignal(0);
   const [chosen, setChosen] = createSignal<SalePanel | null>(null);
   let barcodeInput: HTMLInputElement | undefined;
   let searchInput: HTMLInputElement | undefined;
@@ -52,7 +54,11 @@ export function SaleScreen(props: {
     const code = barcode().trim();
     setBarcode("");
     focusBarcode();
-    if (code !== "") await run(() => commands.scan(code));
+    if (code !== "") {
+      setScansInFlight((n) => n + 1);
+      await run(() => commands.scan(code));
+      setScansInFlight((n) => n - 1);
+    }
     focusBarcode();
   };
 
@@ -83,7 +89,7 @@ export function SaleScreen(props: {
     <div class="sale-screen">
       <section class="sale-left" aria-label="Sale">
         <div class="scan-bar">
-          <form class="barcode" onSubmit={submitBarcode}>
+          <form class="barcode" onSubmit={submitBarcode} aria-busy={scansInFlight() > 0}>
             <label for="barcode">Barcode</label>
             <input
               id="barcode"
