@@ -1,27 +1,21 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "vite";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { ensureAppsBuilt } from "./fixtures/built-apps.ts";
 
 /**
  * The production build of the register and manager pages: where each page lands, and what the
  * service worker precaches so a reload while the retail server is down still starts the register.
  */
 describe("register app build", () => {
-  const outDir = mkdtempSync(join(tmpdir(), "pos-build-"));
+  const outDir = fileURLToPath(new URL("../../dist", import.meta.url));
   let sw = "";
 
   beforeAll(async () => {
-    await build({
-      configFile: fileURLToPath(new URL("../../vite.config.ts", import.meta.url)),
-      logLevel: "error",
-      build: { outDir, emptyOutDir: true },
-    });
+    await ensureAppsBuilt();
     sw = readFileSync(join(outDir, "sw.js"), "utf8").replace(/\s+/g, "");
   });
-  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 
   it("serves the register at / and the manager view at /manager/", () => {
     expect(readFileSync(join(outDir, "index.html"), "utf8")).toContain("<title>Register</title>");
