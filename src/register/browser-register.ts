@@ -16,7 +16,7 @@ import {
   RegisterSession,
   type ServerGateway,
 } from "../../replication/register/register-session.ts";
-import type { RegisterView } from "../../replication/register/register-view.ts";
+import type { RegisterView, XReportView } from "../../replication/register/register-view.ts";
 import {
   activateBrowserRegister,
   type DeviceIdentity,
@@ -377,6 +377,11 @@ class BrowserRegister implements RegisterCommands {
   }
   syncNow(): Promise<ActionResult> {
     return this.#session()?.syncNow() ?? Promise.resolve(notActivated());
+  }
+  async xReport(): Promise<XReportView> {
+    const session = this.#session();
+    if (!session) throw new Error("Activate this register first with a code from the back office.");
+    return session.xReport();
   }
   async cutNetwork(): Promise<void> {
     await this.#session()?.cutNetwork();
