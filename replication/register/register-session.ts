@@ -585,12 +585,16 @@ export class RegisterSession implements RegisterCommands {
     return this.#saleSnapshot;
   }
 
-  /** Guards every cashier command: signed in, unlocked, master data in. */
+  /**
+   * Guards every cashier command: signed in, unlocked, master data in. Only the first download
+   * gates selling: a later distribution run applies in the background while the cashier sells
+   * on with the master data already applied.
+   */
   #cashier(): Operator | Refusal {
     if (!this.#operator) return refused("NOT_SIGNED_IN", "Sign in with your operator ID and PIN.");
     if (this.#locked)
       return refused("REGISTER_LOCKED", "The register is locked. Sign in to unlock.");
-    if (!this.#isProvisioned()) {
+    if (this.#config === null || this.#appliedSeq === 0) {
       return refused(
         "NOT_PROVISIONED",
         "Master data is still downloading to this register. Selling starts once it is in.",
