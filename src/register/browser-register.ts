@@ -15,6 +15,7 @@ import type {
 import {
   RegisterSession,
   type ServerGateway,
+  type SignInLockoutStore,
 } from "../../replication/register/register-session.ts";
 import type { RegisterView, XReportView } from "../../replication/register/register-view.ts";
 import {
@@ -125,9 +126,26 @@ async function openBrowserSession(
     newId: () => crypto.randomUUID(),
     storagePersisted,
     checkServerOnStart: true,
+    lockoutStore: localStorageLockoutStore(`pos-register-lockouts/${identity.registerId}`),
     log: (message, detail) => console.warn(message, detail),
   });
   return { session, repo, link };
+}
+
+/**
+ * Sign-in lockouts kept in localStorage, so five wrong PINs still lock the operator after a
+ * reload (the session validates what it loads).
+ */
+function localStorageLockoutStore(key: string): SignInLockoutStore {
+  return {
+    async load() {
+      const text = globalThis.localStorage?.getItem(key);
+      return text ? (JSON.parse(text) as unknown) : undefined;
+    },
+    async save(lockouts) {
+      globalThis.localStorage?.setItem(key, JSON.stringify(lockouts));
+    },
+  };
 }
 
 /**
