@@ -5,7 +5,7 @@ import type { Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join, resolve } from "node:path";
 import * as Automerge from "@automerge/automerge";
-import { type PeerId, Repo } from "@automerge/automerge-repo";
+import { type DocumentId, type PeerId, Repo } from "@automerge/automerge-repo";
 import { serve } from "@hono/node-server";
 import pino, { type Logger } from "pino";
 import {
@@ -134,12 +134,29 @@ export async function startRetailServer(
     logger.info({ registerId, reason, closed }, "register token no longer valid");
   });
 
+  let announcedToRegisters: (registerId: string, documentId: DocumentId) => boolean = () => false;
   repo = new Repo({
     storage,
     network: [sync.adapter],
     peerId: SERVER_PEER_ID as PeerId,
     // Registers ask for what they need; the server does not push every document to each one.
-    shareConfig: { announce: async () => false, access: async () => true },
+    // Only what the server writes for a register is announced to it (the store configuration,
+    // the current master data log, its own posting records): an announced document restarts
+    // sync with a fresh sync state at each reconnect, so a change the server sent while the
+    // register's socket was going down is sent again. Without it automerge-repo 2.5.6 keeps the
+    // old sync state, believes the change delivered, and both peers exchange empty sync
+    // messages forever.
+    shareConfig: {
+      announce: async (peerId, documentId) => {
+        const registerId = /^register\/([^/]+)\//.exec(peerId)?.[1];
+        return (
+          documentId !== undefined &&
+          registerId !== undefined &&
+          announcedToRegisters(registerId, documentId)
+        );
+      },
+      access: async () => true,
+    },
   });
 
   const configurationHandle = await openStoreConfiguration(repo, storeId);
@@ -175,6 +192,14 @@ export async function startRetailServer(
     clock: now,
     logger,
   });
+  announcedToRegisters = (registerId, documentId) => {
+    if (documentId === configurationHandle.documentId) return true;
+    if (documentId === backOffice.masterDataLog?.documentId) return true;
+    const handle = repo?.handles[documentId];
+    if (handle?.isReady() !== true) return false;
+    const doc = handle.doc() as { kind?: unknown; registerId?: unknown } | undefined;
+    return String(doc?.kind) === "posting-record" && String(doc?.registerId) === registerId;
+  };
   if (seeded) await backOffice.distribute({ full: true });
   await repo.flush();
 
