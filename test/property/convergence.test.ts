@@ -150,8 +150,17 @@ type Model = {
   readonly distributed: Map<string, Product>;
 };
 
-function ok(result: { ok: true } | { ok: false; code: string; message: string }, what: string) {
-  if (!result.ok) throw new Error(`${what} refused: ${result.code} ${result.message}`);
+function ok(
+  result: { ok: true } | { ok: false; code: string; message: string },
+  what: string,
+  register?: ConvergenceRegister,
+) {
+  if (result.ok) return;
+  const view = register?.session.view();
+  const state = view
+    ? ` (mode ${view.connection.mode}, provisioning ${JSON.stringify(view.provisioning)}, last error ${view.connection.lastError})`
+    : "";
+  throw new Error(`${what} refused: ${result.code} ${result.message}${state}`);
 }
 
 async function completeWithCash(
@@ -184,7 +193,11 @@ async function runStep(store: ConvergenceStore, model: Model, pool: readonly str
       const units = new Map<string, number>();
       for (const [productIndex, quantity] of step.items) {
         const productId = pool[productIndex]!;
-        ok(await register.session.addProduct(productId, quantity), `add ${productId}`);
+        ok(
+          await register.session.addProduct(productId, quantity),
+          `add ${productId} on ${register.registerId}`,
+          register,
+        );
         units.set(productId, (units.get(productId) ?? 0) + quantity);
       }
       await completeWithCash(register, model, units, 1);
