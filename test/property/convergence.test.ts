@@ -1,11 +1,10 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { DocumentId } from "@automerge/automerge-repo";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Product } from "../../domain/master-data.ts";
 import type { ConvergenceRegister } from "../support/convergence-store.ts";
-import { ConvergenceStore, until } from "../support/convergence-store.ts";
+import { ConvergenceStore, currentLogId, quiesce } from "../support/convergence-store.ts";
 
 /**
  * Convergence after offline periods, with real automerge-repo peers on real storage and a real
@@ -30,7 +29,6 @@ const SEED = process.env.POS_PROPERTY_SEED;
 const LOG_LEVEL = process.env.POS_CONVERGENCE_LOG === "info" ? "info" : "silent";
 const REGISTER_IDS = ["R1", "R2"] as const;
 const PRODUCT_POOL_SIZE = 5;
-const QUIESCENCE_MS = 20_000;
 
 type Step =
   | {
@@ -264,65 +262,6 @@ async function runStep(store: ConvergenceStore, model: Model, pool: readonly str
       await store.startServer();
       return;
   }
-}
-
-function currentLogId(store: ConvergenceStore): DocumentId | null {
-  return (store.server.backOffice.masterDataLog?.documentId as DocumentId | undefined) ?? null;
-}
-
-function sameHeads(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
-}
-
-/** Every register back online, uploads drained, master data applied, every replica equal. */
-async function quiesce(store: ConvergenceStore): Promise<void> {
-  for (const register of store.registers) register.heal();
-  const latest = store.latestPackageSeq();
-  for (const register of store.registers) {
-    const session = register.session;
-    await until(
-      `${register.registerId} online, uploaded and up to date`,
-      async () => {
-        if (session.mode !== "online" && session.mode !== "probing") await session.operation917();
-        const connection = session.view().connection;
-        return (
-          session.mode === "online" &&
-          connection.pendingUploadEvents === 0 &&
-          connection.appliedPackageSeq === latest
-        );
-      },
-      QUIESCENCE_MS,
-    ).catch((error: unknown) => {
-      const { connection } = session.view();
-      throw new Error(
-        `${String(error)}: mode ${session.mode}, pending events ${connection.pendingUploadEvents}, applied ${connection.appliedPackageSeq}/${latest} (register sees ${connection.latestPackageSeq}), link ${JSON.stringify(register.link.conditions)}, peers ${register.link.visiblePeers.join()}, last error ${connection.lastError}, inbound ${JSON.stringify([...register.inbound].sort((a, b) => b[1] - a[1]).slice(0, 5))}, log ${currentLogId(store)}`,
-      );
-    });
-    await until(
-      `${register.registerId} replicas with the server's heads`,
-      () => divergentDocuments(store, register).length === 0,
-      QUIESCENCE_MS,
-    ).catch((error: unknown) => {
-      throw new Error(
-        `${String(error)}; divergent: ${JSON.stringify(divergentDocuments(store, register))}`,
-      );
-    });
-  }
-}
-
-/** Documents the register holds whose heads differ from the server's copy (or it has none). */
-function divergentDocuments(store: ConvergenceStore, register: ConvergenceRegister): string[] {
-  const divergent: string[] = [];
-  const ids = new Set<string>(Object.keys(register.repo.handles));
-  const logId = currentLogId(store);
-  if (logId !== null) ids.add(logId);
-  for (const id of ids) {
-    const mine = register.repo.handles[id as DocumentId];
-    if (mine !== undefined && !mine.isReady() && id !== logId) continue;
-    const theirs = store.serverHandle(id as DocumentId);
-    if (!mine?.isReady() || !theirs || !sameHeads(mine.heads(), theirs.heads())) divergent.push(id);
-  }
-  return divergent;
 }
 
 describe("convergence after offline periods (real peers, real storage, real server)", () => {

@@ -34,6 +34,9 @@ import { freePort, temporaryDirectory } from "./server-process.ts";
  * operation 917 Connect), exactly as after a real outage.
  */
 
+/** How long quiescence may take after the last heal before a run counts as not converging. */
+const QUIESCENCE_TIMEOUT_MS = 20_000;
+
 export const CONVERGENCE_ADMIN_TOKEN = "convergence-admin-token-0123456789";
 
 /** Polls `probe` every few milliseconds until it returns a truthy value or the time is up. */
@@ -341,4 +344,67 @@ async function adminJson<T>(url: string, method: string, path: string, body?: un
   const text = await response.text();
   if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text) as T;
+}
+
+/** The document id of the current master data log. */
+export function currentLogId(store: ConvergenceStore): DocumentId | null {
+  return (store.server.backOffice.masterDataLog?.documentId as DocumentId | undefined) ?? null;
+}
+
+function sameHeads(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && [...a].sort().join() === [...b].sort().join();
+}
+
+/** Every register back online, uploads drained, master data applied, every replica equal. */
+export async function quiesce(store: ConvergenceStore): Promise<void> {
+  for (const register of store.registers) register.heal();
+  const latest = store.latestPackageSeq();
+  for (const register of store.registers) {
+    const session = register.session;
+    await until(
+      `${register.registerId} online, uploaded and up to date`,
+      async () => {
+        if (session.mode !== "online" && session.mode !== "probing") await session.operation917();
+        const connection = session.view().connection;
+        return (
+          session.mode === "online" &&
+          connection.pendingUploadEvents === 0 &&
+          connection.appliedPackageSeq === latest
+        );
+      },
+      QUIESCENCE_TIMEOUT_MS,
+    ).catch((error: unknown) => {
+      const { connection } = session.view();
+      throw new Error(
+        `${String(error)}: mode ${session.mode}, pending events ${connection.pendingUploadEvents}, applied ${connection.appliedPackageSeq}/${latest} (register sees ${connection.latestPackageSeq}), link ${JSON.stringify(register.link.conditions)}, peers ${register.link.visiblePeers.join()}, last error ${connection.lastError}, inbound ${JSON.stringify([...register.inbound].sort((a, b) => b[1] - a[1]).slice(0, 5))}, log ${currentLogId(store)}`,
+      );
+    });
+    await until(
+      `${register.registerId} replicas with the server's heads`,
+      () => divergentDocuments(store, register).length === 0,
+      QUIESCENCE_TIMEOUT_MS,
+    ).catch((error: unknown) => {
+      throw new Error(
+        `${String(error)}; divergent: ${JSON.stringify(divergentDocuments(store, register))}`,
+      );
+    });
+  }
+}
+
+/** Documents the register holds whose heads differ from the server's copy (or it has none). */
+export function divergentDocuments(
+  store: ConvergenceStore,
+  register: ConvergenceRegister,
+): string[] {
+  const divergent: string[] = [];
+  const ids = new Set<string>(Object.keys(register.repo.handles));
+  const logId = currentLogId(store);
+  if (logId !== null) ids.add(logId);
+  for (const id of ids) {
+    const mine = register.repo.handles[id as DocumentId];
+    if (mine !== undefined && !mine.isReady() && id !== logId) continue;
+    const theirs = store.serverHandle(id as DocumentId);
+    if (!mine?.isReady() || !theirs || !sameHeads(mine.heads(), theirs.heads())) divergent.push(id);
+  }
+  return divergent;
 }

@@ -1,0 +1,140 @@
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import fc from "fast-check";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Product } from "../../domain/master-data.ts";
+import {
+  type ConvergenceRegister,
+  ConvergenceStore,
+  currentLogId,
+  quiesce,
+} from "../support/convergence-store.ts";
+
+/**
+ * The two reconnect bugs automerge-repo fixed upstream without tests, aimed at directly:
+ *
+ * - a change made during a reconnect: a distribution run lands just before the register's socket
+ *   goes down (the server's sync message is lost with it), and the register sells and the server
+ *   distributes again while the socket is coming back;
+ * - a document first requested while no peer is connected: the register restarts inside the
+ *   partition having lost its copy of the master data log, so it asks for the log before any
+ *   peer is there.
+ *
+ * Each run must end with the register holding the server's heads for every document, the latest
+ * master data applied, and every sale in the journal.
+ */
+
+const RUNS = Number(process.env.POS_PROPERTY_RUNS ?? 100);
+const SEED = process.env.POS_PROPERTY_SEED;
+
+type Scenario = {
+  /** Time between the distribution run and the cut. */
+  readonly cutAfterMs: number;
+  readonly cutForMs: number;
+  readonly restartInPartition: boolean;
+  readonly forgetLog: boolean;
+  readonly sellDuringReconnect: boolean;
+  readonly distributeDuringReconnect: boolean;
+  readonly price: number;
+};
+
+const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
+  cutAfterMs: fc.integer({ min: 0, max: 15 }),
+  cutForMs: fc.integer({ min: 0, max: 60 }),
+  restartInPartition: fc.boolean(),
+  forgetLog: fc.boolean(),
+  sellDuringReconnect: fc.boolean(),
+  distributeDuringReconnect: fc.boolean(),
+  price: fc.integer({ min: 1, max: 90_000 }),
+});
+
+const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
+
+describe("reconnect: changes during a reconnect, documents first requested without a peer", () => {
+  let store: ConvergenceStore;
+  let register: ConvergenceRegister;
+  let productIds: string[];
+  const receipts: string[] = [];
+  const distributed = new Map<string, Product>();
+
+  beforeAll(async () => {
+    store = await ConvergenceStore.start({ registerIds: ["R1"] });
+    register = store.registers[0]!;
+    productIds = (store.server.backOffice.catalogReferences().products ?? [])
+      .slice(0, 2)
+      .map((product) => product.id);
+  }, 120_000);
+
+  afterAll(async () => {
+    await store?.close();
+  }, 60_000);
+
+  async function sell(productId: string): Promise<void> {
+    const session = register.session;
+    const steps = [
+      () => session.addProduct(productId, 1),
+      () => session.pay("cash", session.state.openSale?.amountDue ?? 0),
+      () => session.completeSale(),
+    ];
+    for (const step of steps) {
+      const result = await step();
+      if (!result.ok) throw new Error(`sale refused: ${result.code} ${result.message}`);
+    }
+    receipts.push(session.state.lastCompletedSale!.receiptNumber);
+  }
+
+  async function editAndDistribute(productId: string, price: number): Promise<void> {
+    const product = await store.editPrice(productId, price);
+    await store.distribute();
+    distributed.set(productId, product);
+  }
+
+  it("every reconnect converges", async () => {
+    await fc.assert(
+      fc.asyncProperty(scenarioArbitrary, async (scenario) => {
+        const [first, second] = productIds as [string, string];
+        await editAndDistribute(first, scenario.price);
+        await pause(scenario.cutAfterMs);
+        register.cut();
+        await sell(second);
+        if (scenario.restartInPartition) {
+          const logId = currentLogId(store);
+          await register.close();
+          if (scenario.forgetLog && logId !== null) {
+            const documents = join(register.dataDir, "documents");
+            await rm(join(documents, logId.slice(0, 2), logId.slice(2)), {
+              recursive: true,
+              force: true,
+            });
+          }
+          await register.open();
+          await register.signIn();
+        }
+        await pause(scenario.cutForMs);
+        register.heal();
+        if (register.session.mode !== "online") {
+          const connect = await register.session.operation917();
+          expect(connect.ok).toBe(true);
+        }
+        // The socket is still coming back: change both ends now.
+        await Promise.all([
+          scenario.sellDuringReconnect ? sell(first) : undefined,
+          scenario.distributeDuringReconnect
+            ? editAndDistribute(second, scenario.price + 1)
+            : undefined,
+        ]);
+        await quiesce(store);
+
+        for (const [productId, product] of distributed) {
+          expect(await register.index.productById(productId)).toEqual(product);
+        }
+        const { sales } = await store.admin<{ sales: { receiptNumber: string }[] }>(
+          "GET",
+          "/api/journal",
+        );
+        expect(sales.map((sale) => sale.receiptNumber).sort()).toEqual([...receipts].sort());
+      }),
+      { numRuns: RUNS, verbose: 1, ...(SEED === undefined ? {} : { seed: Number(SEED) }) },
+    );
+  }, 600_000);
+});
