@@ -4,7 +4,7 @@ import { BENCH_STORE_ID, barcodeOf } from "./catalog.ts";
 import { runChild } from "./child-process.ts";
 import { type Figure, figureResult, summarise } from "./figures.ts";
 import { prepareCatalog, prepareSalesLog } from "./prepared-store.ts";
-import { scratchDirectory } from "./support.ts";
+import { scratchDirectory, waitUntilIdle } from "./support.ts";
 
 /**
  * Figure 6, cold start: a fresh Node process opens the file index holding the catalog and the
@@ -32,6 +32,7 @@ export const coldStart: Figure = {
       const loaded: number[] = [];
       const wall: number[] = [];
       const baseline: number[] = [];
+      await waitUntilIdle();
       for (let i = 0; i < runs; i++) {
         const run = await runChild("register", [
           prepared.indexDirectory,

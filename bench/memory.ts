@@ -2,7 +2,7 @@ import { barcodeOf } from "./catalog.ts";
 import { runChild } from "./child-process.ts";
 import { type Figure, figureResult, summarise } from "./figures.ts";
 import { prepareCatalog } from "./prepared-store.ts";
-import { scratchDirectory } from "./support.ts";
+import { scratchDirectory, waitUntilIdle } from "./support.ts";
 
 /**
  * Figure 4, memory: peak RSS of a fresh Node process that opens the file index holding the whole
@@ -34,6 +34,7 @@ export const memory: Figure = {
       const baseHeap: number[] = [];
       const baseline: number[] = [];
       const empty: number[] = [];
+      await waitUntilIdle();
       for (let i = 0; i < runs; i++) {
         const index = await runChild("file-index", [prepared.indexDirectory, probe]);
         if (index.records !== products) throw new Error("the index child lost products");

@@ -167,3 +167,21 @@ export async function repeat(runs: number, measure: () => Promise<number>): Prom
   for (let i = 0; i < runs; i++) values.push(await measure());
   return values;
 }
+
+/**
+ * Waits until this process is idle (under 5% of one core over 250 ms, at most `timeoutMs`), so
+ * background work left by preparing a figure (automerge-repo saving after shutdown, garbage
+ * collection) does not compete with a child process being measured.
+ */
+export async function waitUntilIdle(timeoutMs = 15_000): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  (globalThis as { gc?: () => void }).gc?.();
+  while (performance.now() < deadline) {
+    const before = process.cpuUsage();
+    const started = performance.now();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const used = process.cpuUsage(before);
+    const busy = (used.user + used.system) / 1000 / (performance.now() - started);
+    if (busy < 0.05) return;
+  }
+}
