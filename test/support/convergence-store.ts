@@ -376,7 +376,14 @@ export async function quiesce(store: ConvergenceStore): Promise<void> {
     ).catch((error: unknown) => {
       const { connection } = session.view();
       throw new Error(
-        `${String(error)}: mode ${session.mode}, pending events ${connection.pendingUploadEvents}, applied ${connection.appliedPackageSeq}/${latest} (register sees ${connection.latestPackageSeq}), link ${JSON.stringify(register.link.conditions)}, peers ${register.link.visiblePeers.join()}, last error ${connection.lastError}, inbound ${JSON.stringify([...register.inbound].sort((a, b) => b[1] - a[1]).slice(0, 5))}, log ${currentLogId(store)}`,
+        `${String(error)}: mode ${session.mode}, pending events ${connection.pendingUploadEvents}, applied ${connection.appliedPackageSeq}/${latest} (register sees ${connection.latestPackageSeq}), link ${JSON.stringify(register.link.conditions)}, peers ${register.link.visiblePeers.join()}, last error ${connection.lastError}, inbound ${JSON.stringify([...register.inbound].sort((a, b) => b[1] - a[1]).slice(0, 5))}, log ${currentLogId(store)}, sales log ${session.salesLogHandle.documentId}, divergent ${JSON.stringify(
+          divergentDocuments(store, register).map((id) => ({
+            id,
+            register: register.repo.handles[id as DocumentId]?.state,
+            registerHeads: register.repo.handles[id as DocumentId]?.heads().length,
+            server: store.server.repo.handles[id as DocumentId]?.state ?? "absent",
+          })),
+        )}`,
       );
     });
     await until(
@@ -385,7 +392,15 @@ export async function quiesce(store: ConvergenceStore): Promise<void> {
       QUIESCENCE_TIMEOUT_MS,
     ).catch((error: unknown) => {
       throw new Error(
-        `${String(error)}; divergent: ${JSON.stringify(divergentDocuments(store, register))}`,
+        `${String(error)}; divergent: ${JSON.stringify(
+          divergentDocuments(store, register).map((id) => ({
+            id,
+            register: register.repo.handles[id as DocumentId]?.state,
+            registerHeads: register.repo.handles[id as DocumentId]?.heads(),
+            server: store.server.repo.handles[id as DocumentId]?.state ?? "absent",
+            serverHeads: store.server.repo.handles[id as DocumentId]?.heads(),
+          })),
+        )}`,
       );
     });
   }
