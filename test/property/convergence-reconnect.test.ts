@@ -1,5 +1,3 @@
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Product } from "../../domain/master-data.ts";
@@ -100,13 +98,7 @@ describe("reconnect: changes during a reconnect, documents first requested witho
         if (scenario.restartInPartition) {
           const logId = currentLogId(store);
           await register.close();
-          if (scenario.forgetLog && logId !== null) {
-            const documents = join(register.dataDir, "documents");
-            await rm(join(documents, logId.slice(0, 2), logId.slice(2)), {
-              recursive: true,
-              force: true,
-            });
-          }
+          if (scenario.forgetLog && logId !== null) await register.forgetDocument(logId);
           await register.open();
           await register.signIn();
         }

@@ -1,5 +1,3 @@
-import { rm } from "node:fs/promises";
-import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Product } from "../../domain/master-data.ts";
@@ -249,10 +247,7 @@ async function runStep(store: ConvergenceStore, model: Model, pool: readonly str
       const logId =
         register.session.view().connection.appliedPackageSeq > 0 ? currentLogId(store) : null;
       await register.close();
-      if (step.forgetLog && logId !== null) {
-        const base = join(register.dataDir, "documents");
-        await rm(join(base, logId.slice(0, 2), logId.slice(2)), { recursive: true, force: true });
-      }
+      if (step.forgetLog && logId !== null) await register.forgetDocument(logId);
       await register.open();
       await register.signIn();
       return;

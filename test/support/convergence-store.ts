@@ -162,6 +162,16 @@ export class ConvergenceRegister {
     await running.index.close();
   }
 
+  /**
+   * Deletes one document from the closed register's offline database, as if it had never been
+   * downloaded. Retries while a save that was in flight at close still lands in its directory.
+   */
+  async forgetDocument(documentId: string): Promise<void> {
+    if (this.#running !== null) throw new Error("close the register before forgetting documents");
+    const directory = join(this.dataDir, "documents", documentId.slice(0, 2), documentId.slice(2));
+    await rm(directory, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
+  }
+
   /** Starts a partition between this register and the server. */
   cut(): void {
     this.#partitioned = true;
