@@ -1,7 +1,5 @@
 import { mkdir, open, readdir, readFile, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { gunzip as gunzipCallback } from "node:zlib";
 import { z } from "zod";
 import { MASTER_DATA_ERROR_CODES, MasterDataError } from "./master-data-error.ts";
 import { type ApplyOutcome, checkSequence, type VerifiedPackage } from "./master-data-index.ts";
@@ -21,9 +19,6 @@ import { decodePackage } from "./package-codec.ts";
 const MANIFEST = "manifest.json";
 const MANIFEST_TEMP = "manifest.json.tmp";
 const PACKAGES = "packages";
-const inflate = promisify(gunzipCallback);
-/** Inflates a stored payload in one step on libuv's thread pool. */
-const gunzip = async (payload: Uint8Array): Promise<Uint8Array> => inflate(payload);
 /**
  * The package kinds, spelled here rather than imported from the master data log so that opening
  * the index never loads Automerge (its WebAssembly costs a register ~22 MB it does not need here).
@@ -127,7 +122,7 @@ export class FileMasterDataIndex extends MemoryMasterDataIndex {
       try {
         const payload = new Uint8Array(await readFile(join(directory, PACKAGES, entry.file)));
         const encoded = { payload, sha256: entry.sha256, rows: entry.rows };
-        const rows = await decodePackage(encoded, { seq: entry.seq, trustedRows: true, gunzip });
+        const rows = await decodePackage(encoded, { seq: entry.seq, trustedRows: true });
         await MemoryMasterDataIndex.prototype.apply.call(index, {
           seq: entry.seq,
           kind: entry.kind,

@@ -57,42 +57,7 @@ export type DecodeOptions = {
    * row count are still checked, so damage is still detected, but rows are not validated again.
    */
   readonly trustedRows?: boolean;
-  /**
-   * A platform gunzip that inflates the whole payload in one step (Node's zlib, in the Node file
-   * index). Without it the web platform's DecompressionStream is used, which hands over the text
-   * in small chunks, each one more trip through the event loop: slow on a busy machine.
-   */
-  readonly gunzip?: (payload: Uint8Array) => Promise<Uint8Array>;
 };
-
-const TEXT_STEP = 1 << 20;
-
-/** The payload's text, in chunks, gunzipped and decoded as strict UTF-8. */
-async function* textChunks(
-  payload: Uint8Array,
-  gunzip: DecodeOptions["gunzip"],
-): AsyncGenerator<string> {
-  if (gunzip !== undefined) {
-    const bytes = await gunzip(payload);
-    const decoder = new TextDecoder("utf-8", { fatal: true });
-    for (let at = 0; at < bytes.length; at += TEXT_STEP) {
-      yield decoder.decode(bytes.subarray(at, at + TEXT_STEP), { stream: true });
-    }
-    const tail = decoder.decode();
-    if (tail.length > 0) yield tail;
-    return;
-  }
-  const reader = new Blob([payload as Uint8Array<ArrayBuffer>])
-    .stream()
-    .pipeThrough(new DecompressionStream("gzip"))
-    .pipeThrough(new TextDecoderStream("utf-8", { fatal: true }))
-    .getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) return;
-    yield value;
-  }
-}
 
 /**
  * Verifies and unpacks a package from an untrusted source: checksum first (so corrupt bytes are
@@ -135,6 +100,11 @@ export async function decodePackage(
     }
   };
   try {
+    const reader = new Blob([encoded.payload as Uint8Array<ArrayBuffer>])
+      .stream()
+      .pipeThrough(new DecompressionStream("gzip"))
+      .pipeThrough(new TextDecoderStream("utf-8", { fatal: true }))
+      .getReader();
     let pending = "";
     const takeLines = (lines: string[]): void => {
       const batch =
@@ -146,7 +116,9 @@ export async function decodePackage(
       for (const row of batch) rows.push(row);
       line += lines.length;
     };
-    for await (const value of textChunks(encoded.payload, context.gunzip)) {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
       const text = pending + value;
       const cut = text.lastIndexOf("\n");
       if (cut === -1) {

@@ -1,5 +1,3 @@
-import { promisify } from "node:util";
-import { gunzip as gunzipCallback } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { MasterDataError } from "../../../replication/master-data/master-data-error.ts";
@@ -12,8 +10,6 @@ import { decodePackage, sha256Hex } from "../../../replication/master-data/packa
 import { sampleCatalog } from "./fixtures.ts";
 
 const runs = Number(process.env.POS_PROPERTY_RUNS ?? 100);
-const inflate = promisify(gunzipCallback);
-const gunzip = async (payload: Uint8Array): Promise<Uint8Array> => inflate(payload);
 
 async function packageOf(text: string, rows: number) {
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
@@ -149,32 +145,6 @@ describe("package decoding fast path", () => {
       }),
       { numRuns: runs },
     );
-  });
-
-  it("decodes the same with a platform gunzip as with DecompressionStream", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(lineish, { maxLength: 12 }), async (lines) => {
-        const text = lines.join("\n");
-        const expected = reference(text);
-        const encoded = await packageOf(text, "rows" in expected ? expected.rows.length : 0);
-        const settle = (promise: Promise<MasterDataRow[]>) =>
-          promise.then(
-            (rows) => ({ rows }),
-            (error: MasterDataError) => ({ code: error.code, message: error.message }),
-          );
-        expect(await settle(decodePackage(encoded, { gunzip }))).toEqual(
-          await settle(decodePackage(encoded)),
-        );
-      }),
-      { numRuns: runs },
-    );
-    const truncated = (await packageOf("{}", 1)).payload.slice(0, 10);
-    await expect(
-      decodePackage(
-        { payload: truncated, sha256: await sha256Hex(truncated), rows: 1 },
-        { gunzip },
-      ),
-    ).rejects.toMatchObject({ code: "POS_MD_004" });
   });
 
   it("the fast path never accepts a row zod rejects, and returns the row zod returns", () => {
