@@ -62,6 +62,12 @@ export type RetailServer = {
 
 export const ADMIN_TOKEN_FILE = "admin-token";
 export const SERVER_PEER_ID = "retail-server";
+/** Documents of one register (by their `kind` and `registerId`) that the server announces to it. */
+const REGISTER_DOCUMENT_KINDS: readonly string[] = [
+  "sales-log",
+  "posting-record",
+  "replica-status",
+];
 const DEMO_SEED = 1;
 const SCAN_INTERVAL_MS = 60_000;
 
@@ -140,12 +146,12 @@ export async function startRetailServer(
     network: [sync.adapter],
     peerId: SERVER_PEER_ID as PeerId,
     // Registers ask for what they need; the server does not push every document to each one.
-    // Only what the server writes for a register is announced to it (the store configuration,
-    // the current master data log, its own posting records): an announced document restarts
-    // sync with a fresh sync state at each reconnect, so a change the server sent while the
-    // register's socket was going down is sent again. Without it automerge-repo 2.5.6 keeps the
-    // old sync state, believes the change delivered, and both peers exchange empty sync
-    // messages forever.
+    // Only what a register reads or writes is announced to it (the store configuration, the
+    // current master data log, its own sales logs, posting records and replica status): an
+    // announced document restarts sync with a fresh sync state at each reconnect. Without it
+    // automerge-repo 2.5.6 keeps the old sync state: a change sent while the register's socket
+    // was going down is believed delivered (both peers then exchange empty sync messages
+    // forever), and a change the register made while reconnecting may never be taken in.
     shareConfig: {
       announce: async (peerId, documentId) => {
         const registerId = /^register\/([^/]+)\//.exec(peerId)?.[1];
@@ -198,7 +204,9 @@ export async function startRetailServer(
     const handle = repo?.handles[documentId];
     if (handle?.isReady() !== true) return false;
     const doc = handle.doc() as { kind?: unknown; registerId?: unknown } | undefined;
-    return String(doc?.kind) === "posting-record" && String(doc?.registerId) === registerId;
+    return (
+      REGISTER_DOCUMENT_KINDS.includes(String(doc?.kind)) && String(doc?.registerId) === registerId
+    );
   };
   if (seeded) await backOffice.distribute({ full: true });
   await repo.flush();
