@@ -3,14 +3,15 @@ import type { ChannelProjection } from "../domain/channel-projection.ts";
 import type { PosEvent } from "../domain/events.ts";
 import { parsePosEvent } from "../replication/documents/pos-event-schema.ts";
 import {
-  readSalesLog,
   type SalesLogDoc,
   type SalesLogKey,
+  SalesLogReader,
 } from "../replication/documents/sales-log.ts";
 
 /**
  * The retail server's side of the sales figures: follows a register's sales log on the server's
- * handle and ingests each newly arrived event into the channel projection. Changes arriving in a
+ * handle and ingests each newly arrived event into the channel projection, validating only the
+ * entries appended since the last read (as the retail server's sales ingestion does). Changes arriving in a
  * burst are read once (on the next turn of the event loop), not once per change.
  */
 export function followSalesLog(
@@ -18,11 +19,12 @@ export function followSalesLog(
   key: SalesLogKey,
   projection: ChannelProjection,
 ): () => void {
+  const reader = new SalesLogReader(handle.documentId, key);
   let ingested = 0;
   let scheduled = false;
   const intake = (): void => {
     scheduled = false;
-    const { events } = readSalesLog(handle.doc(), handle.documentId, key);
+    const { events } = reader.read(handle.doc());
     for (let i = ingested; i < events.length; i++) projection.ingest(events[i] as PosEvent);
     ingested = Math.max(ingested, events.length);
   };

@@ -140,49 +140,139 @@ export function readSalesLog(
   documentId: string,
   expected: SalesLogKey,
 ): SalesLogContent {
-  const header = salesLogHeaderSchema.safeParse({
-    kind: stringOf(doc.kind),
-    storeId: stringOf(doc.storeId),
-    registerId: stringOf(doc.registerId),
-    businessDay: stringOf(doc.businessDay),
-  });
-  if (!header.success) {
-    return {
-      events: [],
-      quarantined: [quarantine(documentId, "invalid-document", [], header.error.message)],
-    };
-  }
-  const { storeId, registerId, businessDay } = header.data;
-  if (
-    storeId !== expected.storeId ||
-    registerId !== expected.registerId ||
-    businessDay !== expected.businessDay
+  return new SalesLogReader(documentId, expected).read(doc);
+}
+
+/** How a {@link SalesLogReader} validates one parsed event (injectable to observe its work). */
+export type PosEventParser = (value: unknown) => ReturnType<typeof parsePosEvent>;
+
+/**
+ * Reads one sales log again and again as it grows, validating only the entries appended since
+ * the last read. A log is an append-only list written by one register, so the prefix already
+ * read normally stays as it was; the reader still checks that it does (same header, a list at
+ * least as long, and every earlier entry the same `ImmutableString` object or the same text:
+ * Automerge keeps unchanged entries as the same objects, so this costs a pointer comparison per
+ * entry) and reads the whole log again from the start when anything differs. What each read
+ * returns is exactly what {@link readSalesLog} returns for the same document.
+ *
+ * The returned arrays belong to the reader: they may grow on the next read, so use them before
+ * reading again.
+ */
+export class SalesLogReader {
+  readonly #documentId: string;
+  readonly #expected: SalesLogKey;
+  readonly #parse: PosEventParser;
+  #header: readonly [unknown, unknown, unknown, unknown] | null = null;
+  #headerProblem: SalesLogContent | null = null;
+  #seen: unknown[] = [];
+  #events: PosEvent[] = [];
+  #quarantined: QuarantineReport[] = [];
+  #previous: number | null = null;
+  #gapAt: number | null = null;
+  #fullReads = 0;
+
+  constructor(
+    documentId: string,
+    expected: SalesLogKey,
+    options: { readonly parseEvent?: PosEventParser } = {},
   ) {
-    return {
-      events: [],
-      quarantined: [
-        quarantine(
-          documentId,
-          "foreign-document",
-          [],
-          `holds ${storeId}/${registerId}/${businessDay}, expected ` +
-            `${expected.storeId}/${expected.registerId}/${expected.businessDay}`,
-        ),
-      ],
-    };
+    this.#documentId = documentId;
+    this.#expected = expected;
+    this.#parse = options.parseEvent ?? parsePosEvent;
   }
-  const rawEvents: unknown = doc.events;
-  if (!Array.isArray(rawEvents)) {
-    return {
-      events: [],
-      quarantined: [quarantine(documentId, "invalid-document", ["events"], "not a list")],
-    };
+
+  /** How many times the log was read from its first entry (the first read counts). */
+  get fullReads(): number {
+    return this.#fullReads;
   }
-  const events: PosEvent[] = [];
-  const quarantined: QuarantineReport[] = [];
-  let previous: number | null = null;
-  let gapAt: number | null = null;
-  rawEvents.forEach((raw: unknown, index: number) => {
+
+  /** The valid events so far and what was set aside, reading only what is new when it can. */
+  read(doc: SalesLogDoc): SalesLogContent {
+    const rawEvents: unknown = doc.events;
+    if (!this.#prefixUnchanged(doc, rawEvents)) this.#restart(doc);
+    if (this.#headerProblem !== null) return this.#headerProblem;
+    if (!Array.isArray(rawEvents)) {
+      return {
+        events: [],
+        quarantined: [quarantine(this.#documentId, "invalid-document", ["events"], "not a list")],
+      };
+    }
+    for (let index = this.#seen.length; index < rawEvents.length; index++) {
+      const raw: unknown = rawEvents[index];
+      this.#seen.push(raw);
+      this.#take(raw, index);
+    }
+    return { events: this.#events, quarantined: this.#quarantined };
+  }
+
+  #prefixUnchanged(doc: SalesLogDoc, rawEvents: unknown): boolean {
+    const header = this.#header;
+    if (
+      header === null ||
+      !sameEntry(doc.kind, header[0]) ||
+      !sameEntry(doc.storeId, header[1]) ||
+      !sameEntry(doc.registerId, header[2]) ||
+      !sameEntry(doc.businessDay, header[3])
+    ) {
+      return false;
+    }
+    if (!Array.isArray(rawEvents)) return this.#seen.length === 0;
+    const seen = this.#seen;
+    if (rawEvents.length < seen.length) return false;
+    for (let i = 0; i < seen.length; i++) {
+      if (!sameEntry(rawEvents[i], seen[i])) return false;
+    }
+    return true;
+  }
+
+  #restart(doc: SalesLogDoc): void {
+    this.#fullReads++;
+    this.#header = [doc.kind, doc.storeId, doc.registerId, doc.businessDay];
+    this.#seen = [];
+    this.#events = [];
+    this.#quarantined = [];
+    this.#previous = null;
+    this.#gapAt = null;
+    this.#headerProblem = null;
+    const documentId = this.#documentId;
+    const expected = this.#expected;
+    const header = salesLogHeaderSchema.safeParse({
+      kind: stringOf(doc.kind),
+      storeId: stringOf(doc.storeId),
+      registerId: stringOf(doc.registerId),
+      businessDay: stringOf(doc.businessDay),
+    });
+    if (!header.success) {
+      this.#headerProblem = {
+        events: [],
+        quarantined: [quarantine(documentId, "invalid-document", [], header.error.message)],
+      };
+      return;
+    }
+    const { storeId, registerId, businessDay } = header.data;
+    if (
+      storeId !== expected.storeId ||
+      registerId !== expected.registerId ||
+      businessDay !== expected.businessDay
+    ) {
+      this.#headerProblem = {
+        events: [],
+        quarantined: [
+          quarantine(
+            documentId,
+            "foreign-document",
+            [],
+            `holds ${storeId}/${registerId}/${businessDay}, expected ` +
+              `${expected.storeId}/${expected.registerId}/${expected.businessDay}`,
+          ),
+        ],
+      };
+    }
+  }
+
+  #take(raw: unknown, index: number): void {
+    const documentId = this.#documentId;
+    const quarantined = this.#quarantined;
     const path = ["events", index] as const;
     const text = stringOf(raw);
     if (text === null || text.length > MAX_EVENT_JSON_LENGTH) {
@@ -196,24 +286,25 @@ export function readSalesLog(
       quarantined.push(quarantine(documentId, "not-json", path, String(error)));
       return;
     }
-    const parsed = parsePosEvent(value);
+    const parsed = this.#parse(value);
     if (!parsed.success) {
       quarantined.push(quarantine(documentId, "invalid-event", path, parsed.error.message));
       return;
     }
     const event = parsed.data;
-    if (event.registerId !== registerId) {
+    if (event.registerId !== this.#expected.registerId) {
       quarantined.push(
         quarantine(documentId, "foreign-register", path, `register ${event.registerId}`),
       );
       return;
     }
-    if (gapAt !== null) {
+    if (this.#gapAt !== null) {
       quarantined.push(
-        quarantine(documentId, "seq-gap", path, `seq ${event.seq} after the gap at ${gapAt}`),
+        quarantine(documentId, "seq-gap", path, `seq ${event.seq} after the gap at ${this.#gapAt}`),
       );
       return;
     }
+    const previous = this.#previous;
     if (previous !== null && event.seq <= previous) {
       quarantined.push(
         quarantine(documentId, "duplicate-seq", path, `seq ${event.seq} after ${previous}`),
@@ -221,16 +312,22 @@ export function readSalesLog(
       return;
     }
     if (previous !== null && event.seq !== previous + 1) {
-      gapAt = previous + 1;
+      this.#gapAt = previous + 1;
       quarantined.push(
         quarantine(documentId, "seq-gap", path, `seq ${event.seq}, expected ${previous + 1}`),
       );
       return;
     }
-    previous = event.seq;
-    events.push(event);
-  });
-  return { events, quarantined };
+    this.#previous = event.seq;
+    this.#events.push(event);
+  }
+}
+
+/** Whether an entry is the one read before: the same object, or the same text. */
+function sameEntry(current: unknown, before: unknown): boolean {
+  if (current === before) return true;
+  const text = stringOf(current);
+  return text !== null && text === stringOf(before);
 }
 
 function stringOf(value: unknown): string | null {

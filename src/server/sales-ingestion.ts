@@ -16,9 +16,9 @@ import {
 } from "../../replication/documents/replica-status.ts";
 import {
   openSalesLog,
-  readSalesLog,
   type SalesLogDoc,
   type SalesLogKey,
+  SalesLogReader,
   salesLogDocumentId,
 } from "../../replication/documents/sales-log.ts";
 import { dropFromMemory } from "./drop-from-memory.ts";
@@ -32,9 +32,10 @@ import { dropFromMemory } from "./drop-from-memory.ts";
  * business day the replica status mentions (by the heads it lists), and re-reads a register's
  * logs whenever one of them changes. Events of one register are ingested in `seq` order across
  * days, from seq 1; an event after a gap (an earlier day not received yet) waits until the gap
- * is filled. Every log is read through
- * `readSalesLog`, so invalid or foreign events are logged with the document id and never
- * ingested. After a restart the same stored documents rebuild the same projection.
+ * is filled. Every log is read through a
+ * `SalesLogReader`, so invalid or foreign events are logged with the document id and never
+ * ingested; it validates only the entries appended since the last read (re-reading the whole
+ * log only when an earlier entry changed), so a busy day costs linear work, not quadratic. After a restart the same stored documents rebuild the same projection.
  *
  * Limits: a sale with more than `maxEventsPerSale` events, or an event holding a text longer
  * than `maxStringLength`, is refused (its remaining events are passed over, so it never reaches
@@ -88,6 +89,7 @@ type DayState = {
   readonly closed: false;
   readonly key: SalesLogKey;
   readonly log: DocHandle<SalesLogDoc>;
+  readonly reader: SalesLogReader;
   readonly onChange: () => void;
   readonly heldHeads: readonly string[] | null;
   posting: DocHandle<PostingRecordDoc> | undefined;
@@ -228,6 +230,7 @@ export class SalesIngestion {
         closed: false,
         key,
         log,
+        reader: new SalesLogReader(log.documentId, key),
         onChange,
         heldHeads,
         posting: undefined,
@@ -288,7 +291,7 @@ export class SalesIngestion {
     const closable: DayState[] = [];
     for (const day of days) {
       if (!day.log.isReady()) continue;
-      const { events, quarantined } = readSalesLog(day.log.doc(), day.log.documentId, day.key);
+      const { events, quarantined } = day.reader.read(day.log.doc());
       if (quarantined.length > day.quarantined) {
         for (const report of quarantined.slice(day.quarantined)) {
           logger.warn(
