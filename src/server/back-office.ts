@@ -1,6 +1,12 @@
 import type { DocHandle, DocumentId, Repo } from "@automerge/automerge-repo";
 import type { Logger } from "pino";
-import type { Product } from "../../domain/master-data.ts";
+import type {
+  Customer,
+  Discount,
+  OfflineProfile,
+  Operator,
+  Product,
+} from "../../domain/master-data.ts";
 import {
   readStoreConfiguration,
   type StoreConfiguration,
@@ -16,7 +22,12 @@ import {
 import type { MasterDataLogDoc } from "../../replication/master-data/master-data-log.ts";
 import type { StagingArea, StagingSnapshot } from "../../replication/master-data/staging-area.ts";
 import type { CatalogReferences } from "./catalog-import.ts";
-import { StoreNotConfiguredError, UnknownProductError, UnknownRegisterError } from "./errors.ts";
+import {
+  StoreNotConfiguredError,
+  UnknownMasterDataError,
+  UnknownProductError,
+  UnknownRegisterError,
+} from "./errors.ts";
 
 /**
  * Headquarters' side of the retail server: the store configuration document, the master data
@@ -128,6 +139,64 @@ export class BackOffice {
       const next: Product = { ...current, ...patch };
       await this.#staging.upsert("product", next);
       return next;
+    });
+  }
+
+  /** Adds or replaces a customer or discount in the staging area, for the next run. */
+  upsertMasterData(
+    change:
+      | { readonly entity: "customer"; readonly value: Customer }
+      | {
+          readonly entity: "discount";
+          readonly value: Discount;
+        },
+  ): Promise<void> {
+    return this.#serial(() => this.#staging.upsert(change.entity, change.value));
+  }
+
+  /**
+   * Removes a customer or discount; the next run distributes the deletion. Throws
+   * {@link UnknownMasterDataError} when there is none with that id.
+   */
+  removeMasterData(entity: "customer" | "discount", id: string): Promise<void> {
+    return this.#serial(async () => {
+      if (this.#staging.get(entity, id) === undefined) throw new UnknownMasterDataError(entity, id);
+      await this.#staging.delete(entity, id);
+    });
+  }
+
+  /**
+   * Adds or replaces an operator: written to the store configuration (registers sign in from
+   * its replicated PIN hashes, also offline) and staged for distribution.
+   */
+  upsertOperator(operator: Operator): Promise<void> {
+    return this.#serial(async () => {
+      const current = this.configuration();
+      const operators = current.operators.filter((o) => o.id !== operator.id);
+      writeStoreConfiguration(this.#configuration, {
+        ...current,
+        operators: [...operators, { ...operator, permissions: [...operator.permissions] }],
+      });
+      await this.#staging.upsert("operator", operator);
+      this.#logger.info({ operatorId: operator.id, role: operator.role }, "operator saved");
+    });
+  }
+
+  /**
+   * Adds or replaces an offline profile (switch timeout, reconnect interval), already
+   * validated: written to the store configuration and staged for distribution. Registers pick
+   * it up when their connection controller starts.
+   */
+  upsertOfflineProfile(profile: OfflineProfile): Promise<void> {
+    return this.#serial(async () => {
+      const current = this.configuration();
+      const profiles = current.offlineProfiles.filter((p) => p.id !== profile.id);
+      writeStoreConfiguration(this.#configuration, {
+        ...current,
+        offlineProfiles: [...profiles, profile],
+      });
+      await this.#staging.upsert("offline-profile", profile);
+      this.#logger.info({ offlineProfileId: profile.id }, "offline profile saved");
     });
   }
 

@@ -18,6 +18,7 @@ export const SERVER_ERROR_CODES = {
   notFound: "POS_SERVER_004",
   storeNotConfigured: "POS_SERVER_005",
   unknownProduct: "POS_CATALOG_002",
+  unknownMasterData: "POS_CATALOG_003",
   shiftNotClosed: "POS_REPORT_001",
   internal: "POS_SERVER_500",
 } as const;
@@ -217,6 +218,18 @@ export class UnknownProductError extends ServerError {
       SERVER_ERROR_CODES.unknownProduct,
       `Product ${productId} is not in the catalog. Import it first, or check the id.`,
       { details: { productId } },
+    );
+  }
+}
+
+/** A customer or discount the master data does not hold. */
+export class UnknownMasterDataError extends ServerError {
+  override readonly name = "UnknownMasterDataError";
+  constructor(entity: string, id: string) {
+    super(
+      SERVER_ERROR_CODES.unknownMasterData,
+      `There is no ${entity} ${id} in the master data. Check the id.`,
+      { details: { entity, id } },
     );
   }
 }

@@ -11,8 +11,17 @@ import type {
   JournalEntry,
   ShiftReport,
 } from "../../../domain/channel-projection.ts";
-import type { Product } from "../../../domain/master-data.ts";
-import type { DistributionOutcome, ProductPatch } from "../back-office.ts";
+import {
+  DISCOUNT_KINDS,
+  OPERATOR_ROLES,
+  type Operator,
+  PERMISSIONS,
+  type Product,
+} from "../../../domain/master-data.ts";
+import { offlineProfileTimingsSchema } from "../../../replication/connection/offline-profile.ts";
+import { ROLE_PERMISSIONS } from "../../../replication/operators/permissions.ts";
+import { hashPin } from "../../../replication/operators/pin-hash.ts";
+import type { BackOffice, DistributionOutcome, ProductPatch } from "../back-office.ts";
 import { type CatalogFormat, type CatalogReferences, importCatalog } from "../catalog-import.ts";
 import type { ServerConfig } from "../config.ts";
 import type { ActivatedDevice, DeviceRegistry } from "../device-registry.ts";
@@ -75,6 +84,10 @@ export type ChannelViews = Pick<ChannelProjection, "journal" | "xReport" | "zRep
 /** Headquarters' operations the back office routes call. */
 export type BackOfficeOperations = {
   distribute(): Promise<DistributionOutcome>;
+  upsertMasterData: BackOffice["upsertMasterData"];
+  removeMasterData: BackOffice["removeMasterData"];
+  upsertOperator: BackOffice["upsertOperator"];
+  upsertOfflineProfile: BackOffice["upsertOfflineProfile"];
   updateProduct(productId: string, patch: ProductPatch): Promise<Product>;
   setOfflineSupport(
     registerId: string,
@@ -124,6 +137,49 @@ const productPatchSchema = z
   .refine((patch) => Object.keys(patch).length > 0, "Send at least one of name, price, active.");
 
 const registerPatchSchema = z.strictObject({ offlineSupport: z.boolean() });
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+
+const customerBodySchema = z.strictObject({
+  name: text(200),
+  email: z.email().max(200).optional(),
+  phone: z
+    .string()
+    .trim()
+    .regex(/^[+0-9 ()-]{3,32}$/)
+    .optional(),
+});
+
+const discountBodySchema = z
+  .strictObject({
+    name: text(200),
+    kind: z.enum(DISCOUNT_KINDS),
+    value: z.int().positive().max(100_000_000),
+    scope: z.enum(["line", "sale"]),
+    active: z.boolean().default(true),
+  })
+  .refine((d) => d.kind !== "percent" || d.value <= 10_000, {
+    message: "A percent discount is given in basis points: at most 10000 (100 %).",
+    path: ["value"],
+  });
+
+const operatorBodySchema = z.strictObject({
+  name: text(200),
+  role: z.enum(OPERATOR_ROLES),
+  pin: z.string().regex(/^\d{4,12}$/, "A PIN is 4 to 12 digits."),
+  permissions: z.array(z.enum(PERMISSIONS)).max(PERMISSIONS.length).optional(),
+  maxDiscountBp: z.int().min(0).max(10_000).optional(),
+});
+
+const offlineProfileBodySchema = z
+  .strictObject({ name: text(200) })
+  .extend(offlineProfileTimingsSchema.shape);
+
+const masterDataIdSchema = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9._-]+$/);
 
 const reportQuerySchema = z.strictObject({
   registerId: z.string().min(1).max(64),
@@ -276,6 +332,99 @@ export function createApp(deps: AppDependencies): Hono<AppEnv> {
     });
     logger.info({ productId: product.id }, "product change staged");
     return c.json({ product });
+  });
+
+  /** Validates a master data id from the path and a JSON body, or answers 400 naming the field. */
+  async function parseEdit<T>(
+    idText: string | undefined,
+    request: Request,
+    schema: z.ZodType<T>,
+    help: string,
+  ): Promise<{ id: string; body: T }> {
+    const id = masterDataIdSchema.safeParse(idText);
+    const body = schema.safeParse(await readJson(request));
+    if (!id.success || !body.success) {
+      const error = body.success ? id.error : body.error;
+      throw new InvalidRequestError(
+        id.success ? help : "Ids are 1 to 64 letters, digits, dots, dashes or underscores.",
+        error ? { cause: error, details: { issues: zodIssues(error) } } : {},
+      );
+    }
+    return { id: id.data, body: body.data };
+  }
+
+  app.put("/api/back-office/customers/:id", jsonBodyLimit, async (c) => {
+    const { id, body } = await parseEdit(
+      c.req.param("id"),
+      c.req.raw,
+      customerBodySchema,
+      "Send { name, email?, phone? } as JSON.",
+    );
+    const customer = {
+      id,
+      name: body.name,
+      ...(body.email === undefined ? {} : { email: body.email }),
+      ...(body.phone === undefined ? {} : { phone: body.phone }),
+    };
+    await deps.backOffice.upsertMasterData({ entity: "customer", value: customer });
+    return c.json({ customer });
+  });
+
+  app.put("/api/back-office/discounts/:id", jsonBodyLimit, async (c) => {
+    const { id, body } = await parseEdit(
+      c.req.param("id"),
+      c.req.raw,
+      discountBodySchema,
+      "Send { name, kind: percent | amount, value, scope: line | sale, active? } as JSON: value in basis points for percent, minor units for amount.",
+    );
+    const discount = { id, ...body };
+    await deps.backOffice.upsertMasterData({ entity: "discount", value: discount });
+    return c.json({ discount });
+  });
+
+  for (const entity of ["customer", "discount"] as const) {
+    app.delete(`/api/back-office/${entity}s/:id`, async (c) => {
+      const id = masterDataIdSchema.safeParse(c.req.param("id"));
+      if (!id.success) {
+        throw new InvalidRequestError(
+          "Ids are 1 to 64 letters, digits, dots, dashes or underscores.",
+        );
+      }
+      await deps.backOffice.removeMasterData(entity, id.data);
+      return c.json({ removed: { entity, id: id.data } });
+    });
+  }
+
+  app.put("/api/back-office/operators/:id", jsonBodyLimit, async (c) => {
+    const { id, body } = await parseEdit(
+      c.req.param("id"),
+      c.req.raw,
+      operatorBodySchema,
+      "Send { name, role: cashier | manager, pin (4-12 digits), permissions?, maxDiscountBp? } as JSON.",
+    );
+    const operator: Operator = {
+      id,
+      name: body.name,
+      role: body.role,
+      permissions: body.permissions ?? ROLE_PERMISSIONS[body.role],
+      maxDiscountBp: body.maxDiscountBp ?? (body.role === "manager" ? 10_000 : 1_000),
+      pinHash: await hashPin(body.pin),
+    };
+    await deps.backOffice.upsertOperator(operator);
+    const { pinHash: _hidden, ...shown } = operator;
+    return c.json({ operator: shown });
+  });
+
+  app.put("/api/back-office/offline-profiles/:id", jsonBodyLimit, async (c) => {
+    const { id, body } = await parseEdit(
+      c.req.param("id"),
+      c.req.raw,
+      offlineProfileBodySchema,
+      "Send { name, switchTimeoutMs, reconnectIntervalMs } as JSON.",
+    );
+    const profile = { id, ...body };
+    await deps.backOffice.upsertOfflineProfile(profile);
+    return c.json({ offlineProfile: profile });
   });
 
   app.patch("/api/back-office/registers/:id", jsonBodyLimit, async (c) => {

@@ -16,6 +16,7 @@ export const SERVER_ERROR_STATUS = {
   POS_SERVER_004: 404,
   POS_SERVER_005: 503,
   POS_CATALOG_002: 404,
+  POS_CATALOG_003: 404,
   POS_REPORT_001: 409,
   POS_SERVER_500: 500,
 } as const satisfies Record<ServerErrorCode, ContentfulStatusCode>;

@@ -13,6 +13,10 @@ export function appStubs(): Pick<
       distribute: () => Promise.resolve({ seq: null, kind: "none", rows: 0 }),
       updateProduct: () => Promise.reject(new Error("not used")),
       setOfflineSupport: () => Promise.reject(new Error("not used")),
+      upsertMasterData: () => Promise.reject(new Error("not used")),
+      removeMasterData: () => Promise.reject(new Error("not used")),
+      upsertOperator: () => Promise.reject(new Error("not used")),
+      upsertOfflineProfile: () => Promise.reject(new Error("not used")),
     },
     staticRoot: null,
   };

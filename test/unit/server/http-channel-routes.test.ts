@@ -262,3 +262,134 @@ describe("built apps", () => {
     expect((await app.request("/api/nope")).status).toBe(404);
   });
 });
+
+describe("back office master data edits", () => {
+  function send(
+    method: "PUT" | "DELETE",
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = admin,
+  ) {
+    return app.request(path, {
+      method,
+      headers: { "content-type": "application/json", ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+  }
+
+  async function lastPackageRows() {
+    const run = await app.request("/api/back-office/distribute", {
+      method: "POST",
+      headers: admin,
+    });
+    expect(run.status).toBe(200);
+    const log = backOffice.masterDataLog;
+    if (log === undefined) throw new Error("no log");
+    const reading = readMasterDataLog(log.doc());
+    if (!reading.ok) throw reading.error;
+    const last = reading.packages[reading.packages.length - 1];
+    if (last === undefined) throw new Error("no package");
+    return decodePackage(last);
+  }
+
+  it("stages customers and discounts for the next distribution, and removes them", async () => {
+    const customer = await send("PUT", "/api/back-office/customers/C-NEW", {
+      name: "Ada Lovelace",
+      email: "ada@example.org",
+    });
+    expect(customer.status).toBe(200);
+    const discount = await send("PUT", "/api/back-office/discounts/D-NEW", {
+      name: "Staff 10 %",
+      kind: "percent",
+      value: 1_000,
+      scope: "sale",
+    });
+    expect(discount.status).toBe(200);
+    const rows = await lastPackageRows();
+    expect(rows).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          entity: "customer",
+          op: "upsert",
+          value: expect.objectContaining({ id: "C-NEW", name: "Ada Lovelace" }),
+        }),
+        expect.objectContaining({
+          entity: "discount",
+          op: "upsert",
+          value: expect.objectContaining({ id: "D-NEW", active: true }),
+        }),
+      ]),
+    );
+
+    expect((await send("DELETE", "/api/back-office/customers/C-NEW")).status).toBe(200);
+    expect(await lastPackageRows()).toEqual([{ entity: "customer", op: "delete", id: "C-NEW" }]);
+    const again = await send("DELETE", "/api/back-office/customers/C-NEW");
+    expect(again.status).toBe(404);
+    await expect(again.json()).resolves.toMatchObject({ error: { code: "POS_CATALOG_003" } });
+  });
+
+  it("refuses invalid edits with the field named, and unauthorised ones", async () => {
+    const bad = await send("PUT", "/api/back-office/discounts/D1", {
+      name: "Too much",
+      kind: "percent",
+      value: 20_000,
+      scope: "line",
+    });
+    expect(bad.status).toBe(400);
+    const body = (await bad.json()) as { error: { details: { issues: { path: string }[] } } };
+    expect(body.error.details.issues.map((issue) => issue.path)).toContain("value");
+    expect((await send("PUT", "/api/back-office/customers/C1", { name: "" })).status).toBe(400);
+    expect((await send("PUT", "/api/back-office/customers/bad id", { name: "X" })).status).toBe(
+      400,
+    );
+    expect((await send("PUT", "/api/back-office/customers/C1", { name: "X" }, {})).status).toBe(
+      401,
+    );
+    const beforeOperators = backOffice.configuration().operators.length;
+    const badPin = await send("PUT", "/api/back-office/operators/2001", {
+      name: "New Cashier",
+      role: "cashier",
+      pin: "12",
+    });
+    expect(badPin.status).toBe(400);
+    expect(backOffice.configuration().operators.length).toBe(beforeOperators);
+  });
+
+  it("saves operators with a hashed PIN in the store configuration, never the PIN itself", async () => {
+    const saved = await send("PUT", "/api/back-office/operators/2001", {
+      name: "New Cashier",
+      role: "cashier",
+      pin: "4321",
+    });
+    expect(saved.status).toBe(200);
+    const json = await saved.text();
+    expect(json).not.toContain("4321");
+    expect(json).not.toContain("pinHash");
+    const operator = backOffice.configuration().operators.find((o) => o.id === "2001");
+    expect(operator).toMatchObject({ role: "cashier", pinHash: { algorithm: "PBKDF2-SHA256" } });
+    expect(operator?.permissions).toContain("sell");
+    const { verifyPin } = await import("../../../replication/operators/pin-hash.ts");
+    expect(await verifyPin("4321", operator!.pinHash)).toBe(true);
+  });
+
+  it("validates offline profiles against their bounds and writes them to the store configuration", async () => {
+    const tooFast = await send("PUT", "/api/back-office/offline-profiles/FAST", {
+      name: "Too fast",
+      switchTimeoutMs: 10,
+      reconnectIntervalMs: 60_000,
+    });
+    expect(tooFast.status).toBe(400);
+    const ok = await send("PUT", "/api/back-office/offline-profiles/QUICK", {
+      name: "Quick failover",
+      switchTimeoutMs: 2_000,
+      reconnectIntervalMs: 30_000,
+    });
+    expect(ok.status).toBe(200);
+    expect(backOffice.configuration().offlineProfiles).toContainEqual({
+      id: "QUICK",
+      name: "Quick failover",
+      switchTimeoutMs: 2_000,
+      reconnectIntervalMs: 30_000,
+    });
+  });
+});
