@@ -308,6 +308,11 @@ export class PartitionableNetworkAdapter extends NetworkAdapter {
     if (this.#cut) return;
     this.#inbound.push(this.#delayMs, () => {
       if (this.#cut || !this.#connected.has(peerId)) return;
+      // A peer announced again comes over a new connection: the transport replaced its socket
+      // by itself (WebSocketClientAdapter's reconnect timer may fire after a heal already
+      // reconnected). What was sent meanwhile was lost and the far end restarted sync at the
+      // join, so the repo must see the peer leave and come back to restart its sync state too.
+      if (this.#announced.has(peerId)) this.emit("peer-disconnected", { peerId });
       this.#announced.add(peerId);
       this.emit("peer-candidate", { peerId, peerMetadata });
     });
