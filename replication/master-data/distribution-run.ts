@@ -7,13 +7,17 @@ import {
   lastSeq,
   type MasterDataLogDoc,
 } from "./master-data-log.ts";
-import { encodePackage } from "./package-codec.ts";
+import { nodeGzip } from "./node-gzip.ts";
+import { encodePackage, type GzipCompressor } from "./package-codec.ts";
 import type { StagingArea } from "./staging-area.ts";
 
 /**
  * A distribution run: turns what headquarters changed into the next data package of a channel
  * data group. A delta run appends to the current log; a full run starts a new log, so no log grows
  * without bound and a new register never replays history.
+ *
+ * Runs happen at headquarters, in Node: packages are gzipped with {@link nodeGzip} unless a run
+ * is given another `compress`.
  */
 
 /** Epoch milliseconds; injected so runs are reproducible in tests. */
@@ -42,6 +46,8 @@ export async function runDeltaDistribution(options: {
   readonly staging: StagingArea;
   readonly log: DocHandle<MasterDataLogDoc> | undefined;
   readonly clock: Clock;
+  /** The gzip packages are packed with. Default {@link nodeGzip}. */
+  readonly compress?: GzipCompressor;
 }): Promise<DistributionResult> {
   const { staging, log, clock } = options;
   const taken = staging.pendingChanges();
@@ -52,7 +58,7 @@ export async function runDeltaDistribution(options: {
       "This data group has no master data log yet. Run a full distribution first.",
     );
   }
-  const encoded = await encodePackage(taken.rows);
+  const encoded = await encodePackage(taken.rows, { compress: options.compress ?? nodeGzip });
   const pkg: DataPackage = {
     seq: lastSeq(log.doc()) + 1,
     kind: "delta",
@@ -84,10 +90,14 @@ export async function runFullDistribution(options: {
   readonly dataGroupId: string;
   readonly currentLog: DocHandle<MasterDataLogDoc> | undefined;
   readonly clock: Clock;
+  /** The gzip packages are packed with. Default {@link nodeGzip}. */
+  readonly compress?: GzipCompressor;
 }): Promise<DistributionResult> {
   const { repo, staging, dataGroupId, currentLog, clock } = options;
   const taken = staging.pendingChanges();
-  const encoded = await encodePackage(staging.currentRows());
+  const encoded = await encodePackage(staging.currentRows(), {
+    compress: options.compress ?? nodeGzip,
+  });
   const pkg: DataPackage = {
     seq: (currentLog === undefined ? 0 : lastSeq(currentLog.doc())) + 1,
     kind: "full",
