@@ -131,18 +131,27 @@ export class MasterDataTables {
     return table;
   }
 
+  /** One map lookup per product: a fresh table (a full package) never finds a previous one. */
   #putProduct(product: Product): void {
-    this.#deleteProduct(product.id);
+    const previous = this.#products.get(product.id);
+    if (previous !== undefined) this.#dropBarcodes(previous);
     this.#products.set(product.id, product);
-    for (const barcode of product.barcodes) this.#barcodes.set(barcode, product.id);
+    const barcodes = product.barcodes;
+    for (let i = 0; i < barcodes.length; i++) {
+      this.#barcodes.set(barcodes[i] as string, product.id);
+    }
   }
 
   #deleteProduct(id: string): void {
     const previous = this.#products.get(id);
     if (previous === undefined) return;
     this.#products.delete(id);
+    this.#dropBarcodes(previous);
+  }
+
+  #dropBarcodes(previous: Product): void {
     for (const barcode of previous.barcodes) {
-      if (this.#barcodes.get(barcode) === id) this.#barcodes.delete(barcode);
+      if (this.#barcodes.get(barcode) === previous.id) this.#barcodes.delete(barcode);
     }
   }
 }
