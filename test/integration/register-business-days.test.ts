@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseReceiptNumber } from "../../domain/receipt-number.ts";
 import type { ConnectionClock } from "../../replication/connection/connection-controller-driver.ts";
 import {
-  activateNodeRegister,
   type DeviceIdentity,
   type NodeRegister,
   startNodeRegister,
 } from "../../replication/register/node-register.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
+import { activateRegister, fetchJournal, until } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -25,14 +25,6 @@ function shiftedClock(offsetMs: number): ConnectionClock {
   };
 }
 
-async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
-
 describe("a register across business days and restarts", () => {
   let server: ServerProcess;
   let dataDir: string;
@@ -45,18 +37,7 @@ describe("a register across business days and restarts", () => {
       dataDir: await temporaryDirectory("days-server"),
       env: { POS_ADMIN_TOKEN: ADMIN_TOKEN, POS_DISTRIBUTION_INTERVAL_MS: "0" },
     });
-    const response = await fetch(`${server.url}/api/back-office/devices/R1/codes`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    const { code } = (await response.json()) as { code: string };
-    dataDir = await temporaryDirectory("days-register");
-    identity = await activateNodeRegister({
-      serverUrl: server.url,
-      dataDir,
-      registerId: "R1",
-      code,
-    });
+    ({ identity, dataDir } = await activateRegister(server, "R1", ADMIN_TOKEN));
   });
 
   afterAll(async () => {
@@ -92,12 +73,8 @@ describe("a register across business days and restarts", () => {
     );
     expect(Number(todaySeq)).toBeGreaterThan(Number(yesterdaySeq));
 
-    const journal = (await (
-      await fetch(`${server.url}/api/journal`, {
-        headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-      })
-    ).json()) as { sales: { receiptNumber: string }[] };
-    expect(journal.sales.map((sale) => sale.receiptNumber).sort()).toEqual(
+    const journal = await fetchJournal(server, ADMIN_TOKEN);
+    expect(journal.map((sale) => sale.receiptNumber).sort()).toEqual(
       [yesterdayReceipt, todayReceipt].sort(),
     );
   });

@@ -1,11 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  activateNodeRegister,
-  type NodeRegister,
-  startNodeRegister,
-} from "../../replication/register/node-register.ts";
+import { type NodeRegister, startNodeRegister } from "../../replication/register/node-register.ts";
 import type { RegisterView } from "../../replication/register/register-view.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
+import { activateRegister, fetchJournal, until } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -24,31 +21,6 @@ const serverEnv = {
   POS_DISTRIBUTION_INTERVAL_MS: "0",
 };
 
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
-
-type JournalEntry = { readonly receiptNumber: string; readonly total: number };
-
-async function journal(server: ServerProcess): Promise<readonly JournalEntry[]> {
-  const response = await fetch(`${server.url}/api/journal`, {
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  expect(response.status).toBe(200);
-  const body = (await response.json()) as { sales: JournalEntry[] };
-  return body.sales;
-}
-
 describe("register failover with a real server process", () => {
   let dataDir: string;
   let registerDir: string;
@@ -62,18 +34,7 @@ describe("register failover with a real server process", () => {
     dataDir = await temporaryDirectory("failover-server");
     registerDir = await temporaryDirectory("failover-register");
     server = await startServerProcess({ dataDir, env: serverEnv });
-    const codeResponse = await fetch(`${server.url}/api/back-office/devices/R1/codes`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    expect(codeResponse.status).toBe(201);
-    const { code } = (await codeResponse.json()) as { code: string };
-    const identity = await activateNodeRegister({
-      serverUrl: server.url,
-      dataDir: registerDir,
-      registerId: "R1",
-      code,
-    });
+    const { identity } = await activateRegister(server, "R1", ADMIN_TOKEN, registerDir);
     register = await startNodeRegister({
       serverUrl: server.url,
       dataDir: registerDir,
@@ -147,7 +108,7 @@ describe("register failover with a real server process", () => {
     expect(session.mode).toBe("online");
     await until("pending drained", () => session.view().connection.pendingUploadSales === 0);
     const sales = await until("journal complete", async () => {
-      const entries = await journal(server);
+      const entries = await fetchJournal(server, ADMIN_TOKEN);
       return entries.length >= 3 && entries;
     });
     const receipts = sales.map((sale) => sale.receiptNumber).sort();

@@ -1,10 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  activateNodeRegister,
-  type NodeRegister,
-  startNodeRegister,
-} from "../../replication/register/node-register.ts";
+import { type NodeRegister, startNodeRegister } from "../../replication/register/node-register.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
+import { activateRegister, until } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -14,22 +11,8 @@ import {
 const ADMIN_TOKEN = "operation-917-admin-token-0123456789";
 const RECONNECT_INTERVAL_MS = 1_000;
 
-async function until(what: string, probe: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!probe()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 20));
-  }
-}
-
 async function startRegister(server: ServerProcess, registerId: string): Promise<NodeRegister> {
-  const response = await fetch(`${server.url}/api/back-office/devices/${registerId}/codes`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-  });
-  const { code } = (await response.json()) as { code: string };
-  const dataDir = await temporaryDirectory(`op917-${registerId}`);
-  const identity = await activateNodeRegister({ serverUrl: server.url, dataDir, registerId, code });
+  const { identity, dataDir } = await activateRegister(server, registerId, ADMIN_TOKEN);
   return startNodeRegister({ serverUrl: server.url, dataDir, identity });
 }
 
