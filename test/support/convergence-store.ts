@@ -1,7 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import type { DocHandle, DocumentId, PeerId } from "@automerge/automerge-repo";
+import type {
+  Chunk,
+  DocHandle,
+  DocumentId,
+  PeerId,
+  StorageAdapterInterface,
+  StorageKey,
+} from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
 import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { Product } from "../../domain/master-data.ts";
@@ -55,6 +62,61 @@ export async function until<T>(
   }
 }
 
+/**
+ * How long saves automerge-repo schedules after a flush (throttled sync states and documents,
+ * `saveDebounceRate` 100 ms) may take to land once a repo closed.
+ */
+const LATE_SAVES_MS = 300;
+
+/**
+ * A register's offline database that stops writing once its register closed: automerge-repo
+ * still saves throttled sync states (and documents) after `flush()`, and such a late save would
+ * land in a directory the test deletes (a forgotten document, or the store at the end), either
+ * failing or bringing back a sync state for a document the register no longer holds.
+ */
+class ClosableStorage implements StorageAdapterInterface {
+  readonly #inner: StorageAdapterInterface;
+  readonly #writing = new Set<Promise<void>>();
+  #closed = false;
+
+  constructor(inner: StorageAdapterInterface) {
+    this.#inner = inner;
+  }
+
+  load(key: StorageKey): Promise<Uint8Array | undefined> {
+    return this.#inner.load(key);
+  }
+
+  loadRange(keyPrefix: StorageKey): Promise<Chunk[]> {
+    return this.#inner.loadRange(keyPrefix);
+  }
+
+  save(key: StorageKey, data: Uint8Array): Promise<void> {
+    return this.#write(() => this.#inner.save(key, data));
+  }
+
+  remove(key: StorageKey): Promise<void> {
+    return this.#write(() => this.#inner.remove(key));
+  }
+
+  removeRange(keyPrefix: StorageKey): Promise<void> {
+    return this.#write(() => this.#inner.removeRange(keyPrefix));
+  }
+
+  /** Refuses later writes silently and waits for those under way. */
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.allSettled([...this.#writing]);
+  }
+
+  #write(operation: () => Promise<void>): Promise<void> {
+    if (this.#closed) return Promise.resolve();
+    const writing: Promise<void> = operation().finally(() => this.#writing.delete(writing));
+    this.#writing.add(writing);
+    return writing;
+  }
+}
+
 /** A register of the test store, closable and reopenable from its data directory. */
 export class ConvergenceRegister {
   readonly registerId: string;
@@ -69,6 +131,7 @@ export class ConvergenceRegister {
     readonly repo: Repo;
     readonly link: PartitionableNetworkAdapter;
     readonly index: FileMasterDataIndex;
+    readonly storage: ClosableStorage;
   } | null = null;
 
   constructor(identity: DeviceIdentity, dataDir: string, serverUrl: string) {
@@ -121,10 +184,13 @@ export class ConvergenceRegister {
         transport: "restart",
       },
     );
+    const storage = new ClosableStorage(
+      new AtomicNodeFSStorageAdapter(join(this.dataDir, "documents")),
+    );
     const repo = new Repo({
       peerId: `register/${this.registerId}/${randomUUID()}` as PeerId,
       network: [link],
-      storage: new AtomicNodeFSStorageAdapter(join(this.dataDir, "documents")),
+      storage,
       sharePolicy: async () => true,
     });
     if (this.#partitioned) link.cut();
@@ -149,7 +215,7 @@ export class ConvergenceRegister {
       clock: systemClock,
       newId: randomUUID,
     });
-    this.#running = { session, repo, link, index };
+    this.#running = { session, repo, link, index, storage };
   }
 
   /** Closes the register as an orderly shutdown would: session, then repo, then index. */
@@ -159,6 +225,7 @@ export class ConvergenceRegister {
     this.#running = null;
     await running.session.close();
     await shutdownRepo(running.repo);
+    await running.storage.close();
     await running.index.close();
   }
 
@@ -335,8 +402,10 @@ export class ConvergenceStore {
   async close(): Promise<void> {
     for (const register of this.registers) await register.close();
     await this.stopServer();
+    // The server's repo, like any, may still save for a moment after it closed.
+    await new Promise((done) => setTimeout(done, LATE_SAVES_MS));
     for (const dir of [this.dataDir, ...this.registers.map((r) => r.dataDir)]) {
-      await rm(dir, { recursive: true, force: true });
+      await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     }
   }
 }
