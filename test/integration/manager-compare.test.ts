@@ -21,6 +21,7 @@ import type {
   RegisterComparison,
   RegisterRow,
 } from "../../src/server/manager/replica-inspector.ts";
+import { until as waitUntil } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -35,19 +36,12 @@ const serverEnv = {
   POS_DISTRIBUTION_INTERVAL_MS: "0",
 };
 
-async function until<T>(
+/** Polls every 50 ms: the server is asked over HTTP each time. */
+const until = <T>(
   what: string,
   probe: () => T | undefined | false | Promise<T | undefined | false>,
   timeoutMs = 20_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 50));
-  }
-}
+): Promise<T> => waitUntil(what, probe, timeoutMs, 50);
 
 describe("manager comparison against a real server with real registers", () => {
   let server: ServerProcess;

@@ -11,6 +11,7 @@ import {
   startNodeRegister,
 } from "../../replication/register/node-register.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
+import { until } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -25,21 +26,6 @@ const serverEnv = {
   POS_DEMO_RECONNECT_INTERVAL_MS: "1000",
   POS_DISTRIBUTION_INTERVAL_MS: "0",
 };
-
-async function until<T>(
-  what: string,
-  probe: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 20_000,
-  everyMs = 20,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, everyMs));
-  }
-}
 
 type JournalEntry = { readonly receiptNumber: string };
 
