@@ -10,11 +10,11 @@ import type {
   StorageKey,
 } from "@automerge/automerge-repo";
 import { Repo } from "@automerge/automerge-repo";
-import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { Product } from "../../domain/master-data.ts";
 import { systemClock } from "../../replication/connection/connection-controller-driver.ts";
 import { FileMasterDataIndex } from "../../replication/master-data/file-master-data-index.ts";
 import { PartitionableNetworkAdapter } from "../../replication/network/partitionable-network-adapter.ts";
+import { ServerLinkAdapter } from "../../replication/network/server-link-adapter.ts";
 import {
   activateNodeRegister,
   type DeviceIdentity,
@@ -179,10 +179,8 @@ export class ConvergenceRegister {
     );
     wsUrl.protocol = "ws:";
     const link = new PartitionableNetworkAdapter(
-      new WebSocketClientAdapter(wsUrl.toString(), 1_000),
-      {
-        transport: "restart",
-      },
+      new ServerLinkAdapter(wsUrl.toString(), { retryIntervalMs: 1_000 }),
+      { transport: "restart" },
     );
     const storage = new ClosableStorage(
       new AtomicNodeFSStorageAdapter(join(this.dataDir, "documents")),
