@@ -26,14 +26,18 @@ export async function sha256Hex(bytes: Uint8Array): Promise<string> {
   return hex;
 }
 
-/** Compresses a whole payload to gzip bytes. */
-export type GzipCompressor = (bytes: Uint8Array) => Promise<Uint8Array>;
+/**
+ * Gzips a package's NDJSON text, handed over lazily in pieces that each end at a line end (rows
+ * are serialised as the pieces are taken, so a compressor may overlap the two).
+ */
+export type GzipCompressor = (pieces: Iterable<string>) => Promise<Uint8Array>;
 
 /**
  * The web platform's gzip (CompressionStream), fed the whole text in ONE write so the stream
  * does not cut it into many small chunks, each one more trip through the event loop.
  */
-export const webGzip: GzipCompressor = async (bytes) => {
+export const webGzip: GzipCompressor = async (pieces) => {
+  const bytes = new TextEncoder().encode([...pieces].join(""));
   const stream = new CompressionStream("gzip");
   const writer = stream.writable.getWriter();
   // A failed write also fails the readable side, which is what is awaited.
@@ -41,6 +45,18 @@ export const webGzip: GzipCompressor = async (bytes) => {
   writer.close().catch(() => undefined);
   return new Uint8Array(await new Response(stream.readable).arrayBuffer());
 };
+
+/** Rows per piece of text handed to the compressor. */
+const ROWS_PER_PIECE = 5_000;
+
+function* ndjsonPieces(rows: readonly MasterDataRow[]): Generator<string> {
+  for (let start = 0; start < rows.length; start += ROWS_PER_PIECE) {
+    const end = Math.min(rows.length, start + ROWS_PER_PIECE);
+    const parts: string[] = new Array(end - start);
+    for (let i = start; i < end; i++) parts[i - start] = JSON.stringify(rows[i]);
+    yield end < rows.length ? `${parts.join("\n")}\n` : parts.join("\n");
+  }
+}
 
 /** How {@link encodePackage} packs. */
 export type EncodeOptions = {
@@ -59,10 +75,7 @@ export async function encodePackage(
   rows: readonly MasterDataRow[],
   options: EncodeOptions = {},
 ): Promise<EncodedPackage> {
-  const parts: string[] = new Array(rows.length);
-  for (let i = 0; i < rows.length; i++) parts[i] = JSON.stringify(rows[i]);
-  const ndjson = new TextEncoder().encode(parts.join("\n"));
-  const payload = await (options.compress ?? webGzip)(ndjson);
+  const payload = await (options.compress ?? webGzip)(ndjsonPieces(rows));
   return { payload, sha256: await sha256Hex(payload), rows: rows.length };
 }
 

@@ -32,8 +32,14 @@ describe("package compressors", () => {
     ).rejects.toMatchObject({ code: MASTER_DATA_ERROR_CODES.unreadablePayload });
   });
 
-  it("webGzip packs an empty payload", async () => {
-    const out = await webGzip(new Uint8Array(0));
-    expect(gunzipSync(out).length).toBe(0);
+  it("both pack an empty package and a package that spans several pieces of text", async () => {
+    for (const compress of [webGzip, nodeGzip]) {
+      const empty = await encodePackage([], { compress });
+      expect(gunzipSync(empty.payload).length).toBe(0);
+      expect(await decodePackage(empty)).toEqual([]);
+      const rows = manyProducts(12_001);
+      const text = gunzipSync((await encodePackage(rows, { compress })).payload).toString("utf8");
+      expect(text).toBe(rows.map((row) => JSON.stringify(row)).join("\n"));
+    }
   });
 });
