@@ -16,10 +16,14 @@ import {
   checkSequence,
   compareById,
   compareCustomers,
+  compareProducts,
   customerSearchKeys,
   customerSearchQuery,
   type MasterDataCounts,
   type MasterDataIndex,
+  PRODUCT_SEARCH_LIMIT,
+  productMatches,
+  productSearchWords,
   type VerifiedPackage,
 } from "./master-data-index.ts";
 import {
@@ -186,6 +190,32 @@ export class IndexedDbMasterDataIndex implements MasterDataIndex {
     const tx = this.#db.transaction("products", "readonly");
     const index = tx.objectStore("products").index("barcode");
     return (await request(index.get(barcode))) as Product | undefined;
+  }
+
+  /**
+   * Walks the products store with a cursor, keeping the matches: no extra index to maintain at
+   * provisioning, and a cashier's search reads each record once.
+   */
+  async searchProducts(text: string, limit = PRODUCT_SEARCH_LIMIT): Promise<Product[]> {
+    const words = productSearchWords(text);
+    if (words.length === 0) return [];
+    const tx = this.#db.transaction("products", "readonly");
+    const cursor = tx.objectStore("products").openCursor();
+    const found: Product[] = [];
+    await new Promise<void>((resolve, reject) => {
+      cursor.onerror = () => reject(cursor.error);
+      cursor.onsuccess = () => {
+        const current = cursor.result;
+        if (current === null) {
+          resolve();
+          return;
+        }
+        const product = current.value as Product;
+        if (productMatches(product, words)) found.push(product);
+        current.continue();
+      };
+    });
+    return found.sort(compareProducts).slice(0, limit);
   }
 
   async customerById(id: string): Promise<Customer | undefined> {

@@ -35,6 +35,29 @@ export type ApplyOutcome = "applied" | "already-applied";
 
 export type MasterDataCounts = Readonly<Record<MasterDataEntity, number>>;
 
+/** Default number of products a search returns. */
+export const PRODUCT_SEARCH_LIMIT = 20;
+
+/** The lower-cased words of a product search; empty when there is nothing to search for. */
+export function productSearchWords(text: string): string[] {
+  return text
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word.length > 0);
+}
+
+/** Whether an active product's name holds every search word. */
+export function productMatches(product: Product, words: readonly string[]): boolean {
+  if (!product.active || words.length === 0) return false;
+  const name = product.name.toLowerCase();
+  return words.every((word) => name.includes(word));
+}
+
+/** Search order: by name, then id. */
+export function compareProducts(a: Product, b: Product): number {
+  return a.name.localeCompare(b.name) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /** Default number of customers a search returns. */
 export const CUSTOMER_SEARCH_LIMIT = 20;
 
@@ -51,6 +74,11 @@ export interface MasterDataIndex {
   apply(pkg: VerifiedPackage): Promise<ApplyOutcome>;
   productById(id: string): Promise<Product | undefined>;
   productByBarcode(barcode: string): Promise<Product | undefined>;
+  /**
+   * Active products whose name contains every word of `text` (case-insensitive), for the
+   * register's product search; at most `limit`, ordered by name, then id.
+   */
+  searchProducts(text: string, limit?: number): Promise<Product[]>;
   /**
    * Customers whose name (or any word of it), e-mail or phone number starts with `prefix`,
    * case-insensitively; phone numbers match on digits only. Ordered by name, then id.

@@ -13,9 +13,13 @@ import {
   CUSTOMER_SEARCH_LIMIT,
   compareById,
   compareCustomers,
+  compareProducts,
   customerSearchKeys,
   customerSearchQuery,
   type MasterDataCounts,
+  PRODUCT_SEARCH_LIMIT,
+  productMatches,
+  productSearchWords,
 } from "./master-data-index.ts";
 import {
   MASTER_DATA_ENTITIES,
@@ -64,6 +68,16 @@ export class MasterDataTables {
   productByBarcode(barcode: string): Product | undefined {
     const id = this.#barcodes.get(barcode);
     return id === undefined ? undefined : this.#products.get(id);
+  }
+
+  searchProducts(text: string, limit = PRODUCT_SEARCH_LIMIT): Product[] {
+    const words = productSearchWords(text);
+    if (words.length === 0) return [];
+    const found: Product[] = [];
+    for (const product of this.#products.values()) {
+      if (productMatches(product, words)) found.push(product);
+    }
+    return found.sort(compareProducts).slice(0, limit);
   }
 
   customerById(id: string): Customer | undefined {

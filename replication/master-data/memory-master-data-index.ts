@@ -49,6 +49,10 @@ export class MemoryMasterDataIndex implements MasterDataIndex {
   async productByBarcode(barcode: string): Promise<Product | undefined> {
     return this.#tables.productByBarcode(barcode);
   }
+  async searchProducts(text: string, limit?: number): Promise<Product[]> {
+    return this.#tables.searchProducts(text, limit);
+  }
+
   async searchCustomers(prefix: string, limit?: number): Promise<Customer[]> {
     return this.#tables.searchCustomers(prefix, limit);
   }

@@ -708,23 +708,28 @@ export class RegisterSession implements RegisterCommands {
     return (await this.#options.index.taxGroups()).find((group) => group.id === id);
   }
 
+  /** Exact barcode or product id first, then active products whose name holds every word. */
   async searchProducts(text: string, limit = 20): Promise<readonly ProductHit[]> {
     const needle = text.trim();
     if (needle === "") return [];
+    const index = this.#options.index;
+    const exact = [await index.productByBarcode(needle), await index.productById(needle)];
+    const found = [
+      ...exact.filter((p) => p !== undefined),
+      ...(await index.searchProducts(needle, limit)),
+    ];
     const hits: ProductHit[] = [];
-    const byBarcode = await this.#options.index.productByBarcode(needle);
-    const byId = await this.#options.index.productById(needle);
-    for (const product of [byBarcode, byId]) {
-      if (product && !hits.some((hit) => hit.id === product.id)) {
-        hits.push({
-          id: product.id,
-          name: product.name,
-          barcode: product.barcodes[0] ?? null,
-          price: product.price,
-        });
-      }
+    for (const product of found) {
+      if (hits.length >= limit) break;
+      if (hits.some((hit) => hit.id === product.id)) continue;
+      hits.push({
+        id: product.id,
+        name: product.name,
+        barcode: product.barcodes[0] ?? null,
+        price: product.price,
+      });
     }
-    return hits.slice(0, limit);
+    return hits;
   }
 
   async searchCustomers(text: string, limit = 20): Promise<readonly CustomerHit[]> {

@@ -46,6 +46,12 @@ describe("operation 917 and online-only operations on a Node register", () => {
     const products = (await demo).products;
     const scan = (i: number) => session.scan(products[i]!.barcodes[0]!);
 
+    // Product search reads the register's own index: by name words, barcode or id.
+    const wanted = products[4]!;
+    const byName = await session.searchProducts(wanted.name.toUpperCase());
+    expect(byName.map((hit) => hit.id)).toContain(wanted.id);
+    expect((await session.searchProducts(wanted.barcodes[0]!))[0]?.id).toBe(wanted.id);
+
     expect(session.view().operation917Label).toBe("Disconnect");
     expect((await session.operation917()).ok).toBe(true);
     expect(session.mode).toBe("offline-manual");

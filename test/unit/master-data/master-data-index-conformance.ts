@@ -72,6 +72,28 @@ export function describeMasterDataIndex(name: string, factory: IndexFactory): vo
       expect((await index.searchCustomers("s", 1)).map((c) => c.id)).toEqual(["c1"]);
     });
 
+    it("searches active products by every word of their name", async () => {
+      await index.apply(
+        await verified(1, "full", [
+          ...sampleCatalog(),
+          { entity: "product", op: "upsert", value: product("p3", { name: "Green Apple Juice" }) },
+          { entity: "product", op: "upsert", value: product("p4", { name: "Apple Pie" }) },
+          {
+            entity: "product",
+            op: "upsert",
+            value: product("p5", { name: "Apple Cider", active: false }),
+          },
+        ]),
+      );
+      const ids = async (text: string, limit?: number) =>
+        (await index.searchProducts(text, limit)).map((p) => p.id);
+      expect(await ids("apple")).toEqual(["p4", "p3"]);
+      expect(await ids("JUICE apple")).toEqual(["p3"]);
+      expect(await ids("apple", 1)).toEqual(["p4"]);
+      expect(await ids("cider")).toEqual([]);
+      expect(await ids("   ")).toEqual([]);
+    });
+
     it("applies deltas: upsert, delete, barcode moves", async () => {
       await index.apply(await verified(1, "full", sampleCatalog()));
       await index.apply(
