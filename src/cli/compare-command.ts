@@ -1,15 +1,12 @@
-import { join, resolve } from "node:path";
 import type { Command } from "commander";
 import type { RegisterComparison } from "../server/manager/replica-inspector.ts";
-import { type PosCommandDependencies, PosCommandError } from "./pos-command.ts";
+import { backOfficeRequest, type PosCommandDependencies } from "./pos-command.ts";
 
 /**
  * `pos compare --register R1 [--json]`: the manager's comparison of one register's replica with
  * the retail server, from `GET /api/manager/compare/:registerId` with the admin token of the
  * server's data directory. Prints a readable report, or the endpoint's JSON as is.
  */
-
-type GlobalOptions = { url: string; dataDir: string };
 
 /** Adds `compare` to the `pos` program (a {@link PosCommandExtension}). */
 export function addCompareCommand(program: Command, deps: PosCommandDependencies): void {
@@ -19,57 +16,16 @@ export function addCompareCommand(program: Command, deps: PosCommandDependencies
     .requiredOption("--register <registerId>", "the register, e.g. R1")
     .option("--json", "print the comparison as JSON")
     .action(async (options: { register: string; json?: boolean }) => {
-      const { url, dataDir } = program.opts<GlobalOptions>();
-      const comparison = (await getJson(
+      const comparison = (await backOfficeRequest(
+        program,
         deps,
-        url,
-        dataDir,
-        `/api/manager/compare/${encodeURIComponent(options.register)}`,
-      )) as RegisterComparison;
+      )(`/api/manager/compare/${encodeURIComponent(options.register)}`)) as RegisterComparison;
       if (options.json === true) {
         deps.print(JSON.stringify(comparison, null, 2));
         return;
       }
       for (const line of formatComparison(comparison)) deps.print(line);
     });
-}
-
-async function getJson(
-  deps: PosCommandDependencies,
-  url: string,
-  dataDir: string,
-  path: string,
-): Promise<unknown> {
-  const tokenPath = join(resolve(dataDir), "admin-token");
-  let token: string;
-  try {
-    token = (await deps.readText(tokenPath)).trim();
-  } catch (error) {
-    throw new PosCommandError(
-      `Cannot read the admin token at ${tokenPath}. Pass --data-dir with the server's data directory.`,
-      { cause: error },
-    );
-  }
-  let response: Response;
-  try {
-    response = await deps.fetch(new URL(path, url), {
-      headers: { authorization: `Bearer ${token}` },
-      signal: AbortSignal.timeout(60_000),
-    });
-  } catch (error) {
-    throw new PosCommandError(
-      `The retail server at ${url} does not answer. Start it with npm start, or pass --url.`,
-      { cause: error },
-    );
-  }
-  const body: unknown = await response.json().catch(() => null);
-  if (!response.ok) {
-    const failure = (body ?? {}) as { error?: { code?: string; message?: string } };
-    throw new PosCommandError(
-      `${failure.error?.code ?? response.status}: ${failure.error?.message ?? response.statusText}`,
-    );
-  }
-  return body;
 }
 
 /** The comparison as lines of a plain-text report. */

@@ -1,4 +1,5 @@
 import { addCompareCommand } from "./compare-command.ts";
+import { addMasterDataCommands } from "./master-data-commands.ts";
 import { nodeDependencies, runPosCommand } from "./pos-command.ts";
 import { runSimulateCommand, simulateNodeDependencies } from "./simulate-command.ts";
 
@@ -10,4 +11,5 @@ if (process.argv[2] === "simulate") {
 /** The `pos` command's composition root: `npm run pos -- distribute`, or `pos` once linked. */
 process.exitCode = await runPosCommand(process.argv.slice(2), nodeDependencies, [
   addCompareCommand,
+  addMasterDataCommands,
 ]);

@@ -39,44 +39,7 @@ export function buildPosCommand(deps: PosCommandDependencies): Command {
     .option("--url <url>", "the retail server's address", DEFAULT_URL)
     .option("--data-dir <dir>", "the server's data directory (holds admin-token)", "./data");
 
-  const request = async (path: string, init: RequestInit = {}): Promise<unknown> => {
-    const { url, dataDir } = program.opts<GlobalOptions>();
-    const tokenPath = join(resolve(dataDir), "admin-token");
-    let token: string;
-    try {
-      token = (await deps.readText(tokenPath)).trim();
-    } catch (error) {
-      throw new PosCommandError(
-        `Cannot read the admin token at ${tokenPath}. Pass --data-dir with the server's data directory.`,
-        { cause: error },
-      );
-    }
-    let response: Response;
-    try {
-      response = await deps.fetch(new URL(path, url), {
-        ...init,
-        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
-        signal: AbortSignal.timeout(60_000),
-      });
-    } catch (error) {
-      throw new PosCommandError(
-        `The retail server at ${url} does not answer. Start it with npm start, or pass --url.`,
-        { cause: error },
-      );
-    }
-    const body: unknown = await response.json().catch(() => null);
-    if (!response.ok) {
-      const failure = (body ?? {}) as ServerErrorBody;
-      const issues = failure.error?.details?.issues ?? [];
-      throw new PosCommandError(
-        [
-          `${failure.error?.code ?? response.status}: ${failure.error?.message ?? response.statusText}`,
-          ...issues.slice(0, 50).map((issue) => `  ${JSON.stringify(issue)}`),
-        ].join("\n"),
-      );
-    }
-    return body;
-  };
+  const request = backOfficeRequest(program, deps);
 
   program
     .command("distribute")
@@ -131,6 +94,55 @@ export function buildPosCommand(deps: PosCommandDependencies): Command {
     });
 
   return program;
+}
+
+/**
+ * Calls the back office API of the server named by the program's `--url`, with the admin token
+ * from its `--data-dir`; a refusal becomes a {@link PosCommandError} with the server's message
+ * and the issues it listed.
+ */
+export function backOfficeRequest(
+  program: Command,
+  deps: PosCommandDependencies,
+): (path: string, init?: RequestInit) => Promise<unknown> {
+  return async (path, init = {}) => {
+    const { url, dataDir } = program.opts<GlobalOptions>();
+    const tokenPath = join(resolve(dataDir), "admin-token");
+    let token: string;
+    try {
+      token = (await deps.readText(tokenPath)).trim();
+    } catch (error) {
+      throw new PosCommandError(
+        `Cannot read the admin token at ${tokenPath}. Pass --data-dir with the server's data directory.`,
+        { cause: error },
+      );
+    }
+    let response: Response;
+    try {
+      response = await deps.fetch(new URL(path, url), {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(60_000),
+      });
+    } catch (error) {
+      throw new PosCommandError(
+        `The retail server at ${url} does not answer. Start it with npm start, or pass --url.`,
+        { cause: error },
+      );
+    }
+    const body: unknown = await response.json().catch(() => null);
+    if (!response.ok) {
+      const failure = (body ?? {}) as ServerErrorBody;
+      const issues = failure.error?.details?.issues ?? [];
+      throw new PosCommandError(
+        [
+          `${failure.error?.code ?? response.status}: ${failure.error?.message ?? response.statusText}`,
+          ...issues.slice(0, 50).map((issue) => `  ${JSON.stringify(issue)}`),
+        ].join("\n"),
+      );
+    }
+    return body;
+  };
 }
 
 /** Adds a command to the program (e.g. `pos compare`), kept in its own file. */

@@ -65,6 +65,60 @@ describe("the pos command against a running server", () => {
     expect(unknown?.stderr).toMatch(/R9 is not set up/);
   });
 
+  it("edits customers, discounts, operators, offline profiles, products and registers", async () => {
+    const saved = await Promise.all([
+      pos("customer", "C900", "--name", "Ada Lovelace", "--email", "ada@example.org"),
+      pos(
+        "discount",
+        "D900",
+        "--name",
+        "Staff",
+        "--kind",
+        "percent",
+        "--value",
+        "1000",
+        "--scope",
+        "sale",
+      ),
+      pos("operator", "2001", "--name", "New Cashier", "--role", "cashier", "--pin", "4321"),
+      pos(
+        "offline-profile",
+        "QUICK",
+        "--name",
+        "Quick",
+        "--switch-timeout",
+        "2000",
+        "--reconnect-interval",
+        "30000",
+      ),
+      pos("product", "P00001", "--price", "1234", "--inactive"),
+      pos("register", "R3", "--offline-support", "on"),
+    ]);
+    expect(saved.map((r) => r.stdout).join("\n")).toMatch(
+      /Customer C900 saved[\s\S]*Discount D900 saved[\s\S]*Operator 2001 saved[\s\S]*Offline profile QUICK saved[\s\S]*Product P00001 changed[\s\S]*Register R3: Offline support on/,
+    );
+    const distributed = await pos("distribute");
+    expect(distributed.stdout).toMatch(/Distributed delta package \d+ with \d+ rows/);
+    expect((await pos("customer", "C900", "--remove")).stdout).toMatch(/Customer C900 removed/);
+    expect((await pos("distribute")).stdout).toMatch(/Distributed delta package \d+ with 1 rows/);
+
+    const refused = await pos(
+      "offline-profile",
+      "FAST",
+      "--name",
+      "Fast",
+      "--switch-timeout",
+      "5",
+      "--reconnect-interval",
+      "1000",
+    ).then(
+      () => null,
+      (error: { code: number; stderr: string }) => error,
+    );
+    expect(refused?.code).toBe(1);
+    expect(refused?.stderr).toMatch(/switchTimeoutMs/);
+  });
+
   it("runs as npm run pos", async () => {
     if (server === undefined) throw new Error("server not started");
     const { stdout } = await run(
