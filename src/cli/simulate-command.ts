@@ -62,7 +62,7 @@ export function buildSimulateCommand(
     )
     .option(
       "--registers <n>",
-      `registers to simulate (the demo store has ${SIMULATED_REGISTER_IDS.join(", ")})`,
+      `registers to simulate: R1, R2, R3 (switched to offline support), then R4 ... R${SIMULATED_REGISTER_IDS.length}`,
       integer(1, SIMULATED_REGISTER_IDS.length),
       3,
     )

@@ -3,6 +3,7 @@ import {
   RECONNECT_INTERVAL_BOUNDS,
   SWITCH_TIMEOUT_BOUNDS,
 } from "../../replication/connection/offline-profile.ts";
+import { MAX_DEMO_EXTRA_REGISTERS } from "./demo-store.ts";
 
 /**
  * The retail server's configuration: one declarative table, parsed once from the environment,
@@ -80,6 +81,14 @@ export const SERVER_CONFIG_TABLE = {
     default: 60_000,
     min: 0,
     help: "How often the distribution schedule sends master data changes to the data group (0: only on demand).",
+  }),
+  demoExtraRegisters: entry({
+    type: "integer",
+    env: "POS_DEMO_EXTRA_REGISTERS",
+    default: 0,
+    min: 0,
+    max: MAX_DEMO_EXTRA_REGISTERS,
+    help: "Extra offline-capable registers (R4, R5, ...) in the demo store, set when it is created: for simulations and tests with more registers.",
   }),
   demoSwitchTimeoutMs: entry({
     type: "integer",

@@ -39,7 +39,17 @@ export type DemoStoreOptions = {
   readonly productCount?: number;
   /** PBKDF2 iterations for the demo PINs; defaults to the production value. */
   readonly pinIterations?: number;
+  /** Offline-capable registers beyond R1-R3: R4, R5, ... (0 to {@link MAX_DEMO_EXTRA_REGISTERS}). */
+  readonly extraRegisters?: number;
 };
+
+/** The most extra demo registers a store is created with. */
+export const MAX_DEMO_EXTRA_REGISTERS = 20;
+
+/** The demo store's register ids: R1, R2 (offline support), R3 (none), then the extra ones. */
+export function demoRegisterIds(extraRegisters = 0): string[] {
+  return Array.from({ length: 3 + extraRegisters }, (_, i) => `R${i + 1}`);
+}
 
 /** The demo operators' sign-in PINs (the store holds only their hashes). */
 export const DEMO_OPERATOR_PINS = {
@@ -382,6 +392,21 @@ export async function createDemoStore(
     },
     { id: "R3", storeId: store.id, name: "Register 3 (online only)", offlineSupport: false },
   ];
+  const extra = options.extraRegisters ?? 0;
+  if (!Number.isInteger(extra) || extra < 0 || extra > MAX_DEMO_EXTRA_REGISTERS) {
+    throw new RangeError(
+      `extraRegisters must be a whole number from 0 to ${MAX_DEMO_EXTRA_REGISTERS}, not ${extra}`,
+    );
+  }
+  for (const id of demoRegisterIds(extra).slice(3)) {
+    registers.push({
+      id,
+      storeId: store.id,
+      name: `Register ${id.slice(1)}`,
+      offlineSupport: true,
+      offlineProfileId: DEMO_OFFLINE_PROFILE_ID,
+    });
+  }
   const tenderTypes: TenderType[] = [
     { id: "CASH", name: "Cash", kind: "cash" },
     { id: "CARD", name: "Card", kind: "card" },

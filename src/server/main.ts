@@ -173,7 +173,9 @@ export async function startRetailServer(
   let stagingArea = firstStart ? null : await loadStagingArea(staging);
   let seeded = false;
   if (firstStart || stagingArea === null) {
-    const generated = await createDemoStore(DEMO_SEED);
+    const generated = await createDemoStore(DEMO_SEED, {
+      extraRegisters: effective.demoExtraRegisters,
+    });
     const demo: DemoStore = {
       ...generated,
       offlineProfiles: generated.offlineProfiles.map((profile) => ({

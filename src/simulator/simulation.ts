@@ -2,7 +2,12 @@ import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { activateNodeRegister } from "../../replication/register/node-register.ts";
 import type { ActionResult } from "../../replication/register/register-commands.ts";
-import { createDemoStore, DEMO_OPERATOR_PINS } from "../server/demo-store.ts";
+import {
+  createDemoStore,
+  DEMO_OPERATOR_PINS,
+  demoRegisterIds,
+  MAX_DEMO_EXTRA_REGISTERS,
+} from "../server/demo-store.ts";
 import { ADMIN_TOKEN_FILE } from "../server/main.ts";
 import { checkJournal, type JournalRow, type MadeSale } from "./journal-check.ts";
 import { checkScheduleRegisters, type ScheduleStep } from "./partition-schedule.ts";
@@ -13,7 +18,8 @@ import { type PlannedSale, planSimulation } from "./simulation-plan.ts";
 import type { RegisterReport, SimulationReport } from "./simulation-report.ts";
 
 /** The demo store's registers, in the order the simulator uses them. */
-export const SIMULATED_REGISTER_IDS = ["R1", "R2", "R3"] as const;
+/** Registers a simulation can run: the demo store's R1-R3 and its extra registers. */
+export const SIMULATED_REGISTER_IDS: readonly string[] = demoRegisterIds(MAX_DEMO_EXTRA_REGISTERS);
 
 /** Options of {@link runSimulation}; see `pos simulate --help` for what each means. */
 export type SimulationOptions = {
@@ -72,9 +78,13 @@ const sleep = (ms: number) => new Promise((done) => setTimeout(done, Math.max(0,
 export async function runSimulation(options: SimulationOptions): Promise<SimulationReport> {
   const started = Date.now();
   const progress = options.progress ?? silent;
-  if (!Number.isInteger(options.registers) || options.registers < 1 || options.registers > 3) {
+  if (
+    !Number.isInteger(options.registers) ||
+    options.registers < 1 ||
+    options.registers > SIMULATED_REGISTER_IDS.length
+  ) {
     throw new SimulationError(
-      `The demo store has ${SIMULATED_REGISTER_IDS.length} registers: use --registers 1 to 3.`,
+      `Use --registers 1 to ${SIMULATED_REGISTER_IDS.length}: the demo store is created with that many registers at most.`,
     );
   }
   const registerIds = SIMULATED_REGISTER_IDS.slice(0, options.registers);
@@ -106,6 +116,7 @@ export async function runSimulation(options: SimulationOptions): Promise<Simulat
     POS_DEMO_SWITCH_TIMEOUT_MS: String(options.switchTimeoutMs ?? 500),
     POS_DEMO_RECONNECT_INTERVAL_MS: String(options.reconnectIntervalMs ?? 1_000),
     POS_DISTRIBUTION_INTERVAL_MS: "0",
+    POS_DEMO_EXTRA_REGISTERS: String(Math.max(0, options.registers - 3)),
   };
   const serverDir = join(workDir, "server");
   let server: ServerProcess | null = await startServerProcess({

@@ -41,7 +41,7 @@ describe("pos simulate, through the real CLI", () => {
     const result = await pos([
       "simulate",
       "--registers",
-      "2",
+      "4",
       "--sales",
       "10",
       "--duration",
@@ -59,8 +59,15 @@ describe("pos simulate, through the real CLI", () => {
     expect(result.stderr).toContain("simulate: converging");
     expect(result.code, result.stderr).toBe(0);
     const report = JSON.parse(result.stdout) as SimulationReport;
-    expectCleanReport(report);
+    expectCleanReport(report, 4);
     expect(report.dataDir).not.toBeNull();
+    // R3 is switched to offline support and R4 comes from the demo store's extra registers.
+    expect(report.perRegister.map((register) => register.registerId)).toEqual([
+      "R1",
+      "R2",
+      "R3",
+      "R4",
+    ]);
     await checkReportAgainstJournal(report, join(report.dataDir ?? "", "server"));
   }, 60_000);
 

@@ -90,4 +90,22 @@ describe("demo store", () => {
       expect.arrayContaining(["percent", "amount"]),
     );
   });
+
+  it("adds offline-capable registers R4, R5, ... on request, and refuses a bad count", async () => {
+    const demo = await createDemoStore(1, {
+      productCount: 10,
+      pinIterations: 1_000,
+      extraRegisters: 2,
+    });
+    expect(demo.registers.map((r) => [r.id, r.offlineSupport])).toEqual([
+      ["R1", true],
+      ["R2", true],
+      ["R3", false],
+      ["R4", true],
+      ["R5", true],
+    ]);
+    await expect(createDemoStore(1, { productCount: 10, extraRegisters: 99 })).rejects.toThrow(
+      /extraRegisters must be a whole number from 0 to 20/,
+    );
+  });
 });
