@@ -1,12 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  activateNodeRegister,
-  type NodeRegister,
-  startNodeRegister,
-} from "../../replication/register/node-register.ts";
+import { type NodeRegister, startNodeRegister } from "../../replication/register/node-register.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
 import { seededRandom } from "../../src/simulator/seeded-random.ts";
-import { until } from "../support/registers.ts";
+import { activateRegister, until } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -49,18 +45,7 @@ describe("a register whose link loses messages for a while", () => {
     const dataDir = await temporaryDirectory("lossy-server");
     const registerDir = await temporaryDirectory("lossy-register");
     server = await startServerProcess({ dataDir, env: serverEnv });
-    const codeResponse = await fetch(`${server.url}/api/back-office/devices/R1/codes`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    expect(codeResponse.status).toBe(201);
-    const { code } = (await codeResponse.json()) as { code: string };
-    const identity = await activateNodeRegister({
-      serverUrl: server.url,
-      dataDir: registerDir,
-      registerId: "R1",
-      code,
-    });
+    const { identity } = await activateRegister(server, "R1", ADMIN_TOKEN, registerDir);
     register = await startNodeRegister({ serverUrl: server.url, dataDir: registerDir, identity });
   });
 

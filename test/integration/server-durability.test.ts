@@ -5,13 +5,9 @@ import {
   openPostingRecord,
   readPostingRecord,
 } from "../../replication/documents/posting-record.ts";
-import {
-  activateNodeRegister,
-  type NodeRegister,
-  startNodeRegister,
-} from "../../replication/register/node-register.ts";
+import { type NodeRegister, startNodeRegister } from "../../replication/register/node-register.ts";
 import { createDemoStore, DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
-import { until } from "../support/registers.ts";
+import { activateRegister, until } from "../support/registers.ts";
 import {
   type ServerProcess,
   startServerProcess,
@@ -75,18 +71,7 @@ describe("retail server durability", () => {
     timeout: 90_000,
   }, async () => {
     server = await startServerProcess({ dataDir, env: serverEnv });
-    const codeResponse = await fetch(`${server.url}/api/back-office/devices/R1/codes`, {
-      method: "POST",
-      headers: { authorization: `Bearer ${ADMIN_TOKEN}` },
-    });
-    expect(codeResponse.status).toBe(201);
-    const { code } = (await codeResponse.json()) as { code: string };
-    const identity = await activateNodeRegister({
-      serverUrl: server.url,
-      dataDir: registerDir,
-      registerId: "R1",
-      code,
-    });
+    const { identity } = await activateRegister(server, "R1", ADMIN_TOKEN, registerDir);
     register = await startNodeRegister({ serverUrl: server.url, dataDir: registerDir, identity });
     const session = register.session;
     await until("provisioning", () => session.view().provisioning.ready, 30_000);
