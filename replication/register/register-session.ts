@@ -560,14 +560,16 @@ export class RegisterSession implements RegisterCommands {
       return refused(result.error.code, result.error.message);
     }
     if (result.events.length === 0) return ok;
+    // The receipt shows the sale as it stood when it was completed.
+    if (command.type === "completeSale" && this.#state.openSale) {
+      this.#lastReceiptSale = saleView(this.#state.openSale);
+    }
     appendToSalesLog(this.#salesLog, result.events);
     for (const event of result.events) {
       this.#events.push(event);
       this.#state = apply(this.#state, event);
     }
     this.#reportHeads();
-    if (command.type === "completeSale")
-      this.#lastReceiptSale = this.#completedSaleView(result.events);
     this.#message = null;
     const last = result.events[result.events.length - 1]!;
     if (this.#controller?.mode === "online" && command.type !== "recordModeChange") {
@@ -577,12 +579,6 @@ export class RegisterSession implements RegisterCommands {
     }
     this.#publish();
     return ok;
-  }
-
-  #saleSnapshot: SaleView | null = null;
-
-  #completedSaleView(_events: readonly PosEvent[]): SaleView | null {
-    return this.#saleSnapshot;
   }
 
   /**
@@ -792,8 +788,6 @@ export class RegisterSession implements RegisterCommands {
   }
 
   async completeSale(): Promise<ActionResult> {
-    const sale = this.#state.openSale;
-    this.#saleSnapshot = sale ? saleView(sale) : null;
     return this.#saleCommand({ type: "completeSale" });
   }
 
