@@ -127,6 +127,8 @@ export async function startNodeRegister(input: {
    * able to cut the probe along with sync (the partition simulator).
    */
   readonly server?: ServerGateway;
+  /** Download master data only after the first sign-in, as the register app does. */
+  readonly provisionAfterFirstSignIn?: boolean;
   readonly log?: (message: string, detail?: Record<string, unknown>) => void;
 }): Promise<NodeRegister> {
   const { identity } = input;
@@ -163,6 +165,7 @@ export async function startNodeRegister(input: {
       ? { lockoutStore: jsonFileLockoutStore(join(input.dataDir, "lockouts.json")) }
       : {}),
     ...(input.log ? { log: input.log } : {}),
+    ...(input.provisionAfterFirstSignIn ? { provisionAfterFirstSignIn: true } : {}),
   });
   return {
     session,

@@ -96,6 +96,12 @@ export type RegisterSessionOptions = {
    */
   readonly checkServerOnStart?: boolean;
   /**
+   * Offline synchronisation starts after the first sign-in (the register app): until an operator
+   * has signed in, a register that has never applied master data does not download it. Off by
+   * default, so headless registers (tests, simulator, benchmarks) provision at once.
+   */
+  readonly provisionAfterFirstSignIn?: boolean;
+  /**
    * Where the sign-in lockouts are kept in the offline database, so a restart does not lift a
    * lock. Without it they live in memory only.
    */
@@ -393,11 +399,20 @@ export class RegisterSession implements RegisterCommands {
       if (this.#options.checkServerOnStart) this.#checkServer(this.#controller);
     }
     const manifest = configuration.masterDataManifest[configuration.channelDataGroup.id];
-    if (manifest && manifest.logDocumentId !== this.#followedLog) {
+    if (manifest && manifest.logDocumentId !== this.#followedLog && this.#mayProvision()) {
       this.#followedLog = manifest.logDocumentId;
       void this.#followLog(manifest.logDocumentId as DocumentId);
     }
     this.#publish();
+  }
+
+  /** Whether master data may download now (see `provisionAfterFirstSignIn`). */
+  #mayProvision(): boolean {
+    return (
+      this.#options.provisionAfterFirstSignIn !== true ||
+      this.#appliedSeq > 0 ||
+      this.#operator !== null
+    );
   }
 
   async #followLog(documentId: DocumentId): Promise<void> {
@@ -646,6 +661,8 @@ export class RegisterSession implements RegisterCommands {
     this.#operator = result.operator;
     this.#locked = false;
     this.#message = null;
+    // The first sign-in starts offline provisioning when the register waits for it.
+    this.#onConfigurationChanged();
     this.#publish();
     return ok;
   }

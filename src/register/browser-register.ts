@@ -126,6 +126,7 @@ async function openBrowserSession(
     newId: () => crypto.randomUUID(),
     storagePersisted,
     checkServerOnStart: true,
+    provisionAfterFirstSignIn: true,
     lockoutStore: localStorageLockoutStore(`pos-register-lockouts/${identity.registerId}`),
     log: (message, detail) => console.warn(message, detail),
   });

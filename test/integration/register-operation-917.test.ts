@@ -11,9 +11,13 @@ import {
 const ADMIN_TOKEN = "operation-917-admin-token-0123456789";
 const RECONNECT_INTERVAL_MS = 1_000;
 
-async function startRegister(server: ServerProcess, registerId: string): Promise<NodeRegister> {
+async function startRegister(
+  server: ServerProcess,
+  registerId: string,
+  options: { readonly provisionAfterFirstSignIn?: boolean } = {},
+): Promise<NodeRegister> {
   const { identity, dataDir } = await activateRegister(server, registerId, ADMIN_TOKEN);
-  return startNodeRegister({ serverUrl: server.url, dataDir, identity });
+  return startNodeRegister({ serverUrl: server.url, dataDir, identity, ...options });
 }
 
 describe("operation 917 and online-only operations on a Node register", () => {
@@ -102,6 +106,22 @@ describe("operation 917 and online-only operations on a Node register", () => {
       event.type === "ModeChanged" ? [`${event.from}->${event.to}:${event.reason}`] : [],
     );
     expect(reasons).toEqual(["online->offline:manual", "offline->online:manual"]);
+  });
+
+  it("starts offline provisioning at the first sign-in when the register is set to wait for it", async () => {
+    const waiting = await startRegister(server, "R2", { provisionAfterFirstSignIn: true });
+    try {
+      const session = waiting.session;
+      // The store configuration arrives (sign-in would work), but no master data downloads.
+      await until("configured", () => session.view().storeName !== "");
+      await new Promise((done) => setTimeout(done, 1_500));
+      expect(session.view().provisioning).toMatchObject({ appliedSeq: 0, rowsApplied: 0 });
+      expect((await session.signIn("1001", DEMO_OPERATOR_PINS["1001"])).ok).toBe(true);
+      await until("provisioning", () => session.view().provisioning.ready);
+      expect(session.view().provisioning.rowsApplied).toBeGreaterThan(2_000);
+    } finally {
+      await waiting.close();
+    }
   });
 
   it("a register without offline support sells online, then says the server is unavailable and refuses a new sale", async () => {
