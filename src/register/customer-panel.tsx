@@ -1,28 +1,16 @@
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import type { CustomerHit } from "../../replication/register/register-commands.ts";
 import { focusOnMount } from "./focus-on-mount.ts";
+import { createLatestSearch } from "./latest-search.ts";
 import { useRegister } from "./register-context.ts";
 
 /** Find a customer in the local replica and attach them to the sale. */
 export function CustomerPanel(props: { readonly onDone: () => void }) {
   const { view, commands, run, alert } = useRegister();
-  const [text, setText] = createSignal("");
-  const [hits, setHits] = createSignal<readonly CustomerHit[]>([]);
-  let generation = 0;
-  const search = async (value: string) => {
-    setText(value);
-    const mine = ++generation;
-    if (value.trim() === "") {
-      setHits([]);
-      return;
-    }
-    try {
-      const found = await commands.searchCustomers(value.trim(), 8);
-      if (mine === generation) setHits(found);
-    } catch (error) {
-      alert(error instanceof Error ? error.message : String(error));
-    }
-  };
+  const { text, hits, search } = createLatestSearch<CustomerHit>(
+    (value) => commands.searchCustomers(value, 8),
+    alert,
+  );
   const attach = async (hit: CustomerHit) => {
     if (await run(() => commands.attachCustomer(hit.id))) props.onDone();
   };

@@ -1,5 +1,6 @@
-import { createSignal, For, Show } from "solid-js";
+import { For, Show } from "solid-js";
 import type { ProductHit } from "../../replication/register/register-commands.ts";
+import { createLatestSearch } from "./latest-search.ts";
 import { useRegister } from "./register-context.ts";
 
 /**
@@ -14,28 +15,13 @@ export function ProductSearch(props: {
   readonly inputRef?: (input: HTMLInputElement) => void;
 }) {
   const { commands, money, alert } = useRegister();
-  const [text, setText] = createSignal("");
-  const [hits, setHits] = createSignal<readonly ProductHit[]>([]);
-  let generation = 0;
-  const search = async (value: string) => {
-    setText(value);
-    const mine = ++generation;
-    if (value.trim() === "") {
-      setHits([]);
-      return;
-    }
-    try {
-      const found = await commands.searchProducts(value.trim(), 8);
-      if (mine === generation) setHits(found);
-    } catch (error) {
-      alert(error instanceof Error ? error.message : String(error));
-    }
-  };
+  const { text, hits, search, clear } = createLatestSearch<ProductHit>(
+    (value) => commands.searchProducts(value, 8),
+    alert,
+  );
   const pick = (hit: ProductHit) => {
     props.onPick(hit);
-    generation++;
-    setText("");
-    setHits([]);
+    clear();
   };
   return (
     <div class="product-search">
