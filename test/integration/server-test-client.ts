@@ -5,6 +5,7 @@ import type { PosEvent } from "../../domain/events.ts";
 import { ServerLinkAdapter } from "../../replication/network/server-link-adapter.ts";
 import { shutdownRepo } from "../../replication/storage/shutdown-repo.ts";
 import { ADMIN_TOKEN_FILE, SERVER_PEER_ID } from "../../src/server/main.ts";
+import { until } from "../support/registers.ts";
 import type { ServerProcess } from "../support/server-process.ts";
 
 /** Helpers the server integration tests share: HTTP calls, activation, a register-side repo. */
@@ -78,11 +79,7 @@ export async function waitFor(
   timeoutMs: number,
   what: string,
 ): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`${what}: not reached within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+  await until(what, condition, timeoutMs, 25);
 }
 
 /** The nine events of one completed cash sale on `registerId`, from `firstSeq`, at `at`. */
