@@ -1,6 +1,5 @@
 import { join } from "node:path";
 import { Repo } from "@automerge/automerge-repo";
-import type { PosEvent } from "../domain/events.ts";
 import {
   appendToSalesLog,
   openSalesLog,
@@ -9,10 +8,11 @@ import {
 import { FileMasterDataIndex } from "../replication/master-data/file-master-data-index.ts";
 import { AtomicNodeFSStorageAdapter } from "../replication/storage/atomic-nodefs-storage-adapter.ts";
 import { shutdownRepo } from "../replication/storage/shutdown-repo.ts";
-import { BENCH_STORE_ID, barcodeOf, CASH, STANDARD_TAX } from "./catalog.ts";
+import { BENCH_STORE_ID } from "./catalog.ts";
 import { type Figure, figureResult, percentile, summarise } from "./figures.ts";
 import { prepareCatalog } from "./prepared-store.ts";
-import { BenchRegister, LINES_PER_SALE } from "./sales.ts";
+import { LINES_PER_SALE } from "./sales.ts";
+import { scanSession } from "./scan-session.ts";
 import { scratchDirectory } from "./support.ts";
 
 /**
@@ -24,37 +24,6 @@ import { scratchDirectory } from "./support.ts";
 
 const key: SalesLogKey = { storeId: BENCH_STORE_ID, registerId: "r1", businessDay: "2024-05-01" };
 const GOAL_P99_MS = 5;
-
-type Appender = (events: readonly PosEvent[]) => void;
-
-async function scanSession(
-  index: FileMasterDataIndex,
-  scans: number,
-  products: number,
-  append: Appender,
-): Promise<number[]> {
-  const register = new BenchRegister(key.registerId);
-  const timings: number[] = [];
-  let sale = 0;
-  while (timings.length < scans) {
-    append(register.run({ type: "startSale" }));
-    for (let line = 0; line < LINES_PER_SALE && timings.length < scans; line++) {
-      const barcode = barcodeOf((sale * 7919 + line * 104_729) % products);
-      const started = performance.now();
-      const product = await index.productByBarcode(barcode);
-      if (product === undefined) throw new Error(`barcode ${barcode} not found`);
-      append(
-        register.run({ type: "addLine", product, taxGroup: STANDARD_TAX, quantity: 1, barcode }),
-      );
-      timings.push(performance.now() - started);
-    }
-    const due = register.state.openSale?.amountDue ?? 0;
-    append(register.run({ type: "addPayment", tender: CASH, amount: due }));
-    append(register.run({ type: "completeSale" }));
-    sale++;
-  }
-  return timings;
-}
 
 async function ours(
   index: FileMasterDataIndex,

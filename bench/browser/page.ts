@@ -9,8 +9,8 @@ import {
 import { IndexedDbMasterDataIndex } from "../../replication/master-data/indexeddb-master-data-index.ts";
 import type { MasterDataRow } from "../../replication/master-data/master-data-row.ts";
 import { decodePackage } from "../../replication/master-data/package-codec.ts";
-import { BENCH_STORE_ID, barcodeOf, CASH, STANDARD_TAX } from "../catalog.ts";
-import { BenchRegister, LINES_PER_SALE } from "../sales.ts";
+import { BENCH_STORE_ID } from "../catalog.ts";
+import { scanSession } from "../scan-session.ts";
 
 /**
  * The page the browser figure drives in Chromium: the register's own modules (codec, IndexedDB
@@ -65,29 +65,8 @@ async function scan(
   const repo = new Repo({ storage: new IndexedDBStorageAdapter(documents, "documents") });
   const key: SalesLogKey = { storeId: BENCH_STORE_ID, registerId: "r1", businessDay: "2024-05-01" };
   const log = await openSalesLog(repo, key);
-  const session = async (append: (events: readonly PosEvent[]) => void) => {
-    const register = new BenchRegister(key.registerId);
-    const timings: number[] = [];
-    let sale = 0;
-    while (timings.length < scans) {
-      append(register.run({ type: "startSale" }));
-      for (let line = 0; line < LINES_PER_SALE && timings.length < scans; line++) {
-        const barcode = barcodeOf((sale * 7919 + line * 104_729) % products);
-        const started = performance.now();
-        const product = await index.productByBarcode(barcode);
-        if (product === undefined) throw new Error(`barcode ${barcode} not found`);
-        append(
-          register.run({ type: "addLine", product, taxGroup: STANDARD_TAX, quantity: 1, barcode }),
-        );
-        timings.push(performance.now() - started);
-      }
-      const due = register.state.openSale?.amountDue ?? 0;
-      append(register.run({ type: "addPayment", tender: CASH, amount: due }));
-      append(register.run({ type: "completeSale" }));
-      sale++;
-    }
-    return timings;
-  };
+  const session = (append: (events: readonly PosEvent[]) => void) =>
+    scanSession(index, scans, products, append, key.registerId);
   const timings = await session((events) => appendToSalesLog(log, events));
   const baseline = await session(() => {});
   await repo.shutdown().catch(() => undefined);
