@@ -229,38 +229,36 @@ function ComparePanel(props: { api: ManagerApi; registerId: string }): JSX.Eleme
                 </tr>
               </thead>
               <tbody>
-                <For each={list().notPosted}>
-                  {(event) => (
-                    <tr>
-                      <td>held, not posted</td>
-                      <td>{event.seq}</td>
-                      <td>{event.type}</td>
-                      <td>{event.receiptNumber ?? ""}</td>
-                      <td>
-                        <code>{event.id}</code>
-                      </td>
-                    </tr>
-                  )}
-                </For>
-                <For each={list().notReportedByRegister}>
-                  {(event) => (
-                    <tr>
-                      <td>server only</td>
-                      <td>{event.seq}</td>
-                      <td>{event.type}</td>
-                      <td>{event.receiptNumber ?? ""}</td>
-                      <td>
-                        <code>{event.id}</code>
-                      </td>
-                    </tr>
-                  )}
-                </For>
+                <MissingEventRows where="held, not posted" events={list().notPosted} />
+                <MissingEventRows where="server only" events={list().notReportedByRegister} />
               </tbody>
             </table>
           </section>
         )}
       </Show>
     </section>
+  );
+}
+
+/** Rows of the drill-down: events one side lacks, labelled with where they are. */
+function MissingEventRows(props: {
+  where: string;
+  events: MissingEvents["notPosted"];
+}): JSX.Element {
+  return (
+    <For each={props.events}>
+      {(event) => (
+        <tr>
+          <td>{props.where}</td>
+          <td>{event.seq}</td>
+          <td>{event.type}</td>
+          <td>{event.receiptNumber ?? ""}</td>
+          <td>
+            <code>{event.id}</code>
+          </td>
+        </tr>
+      )}
+    </For>
   );
 }
 
