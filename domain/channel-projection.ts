@@ -162,7 +162,15 @@ export class ChannelProjection {
     this.#seen.add(event.id);
     const before = this.#registers.get(event.registerId) ?? INITIAL_REGISTER_STATE;
     const after = apply(before, event);
-    this.#registers.set(event.registerId, after);
+    // The channel keeps completed sales itself (#completed, with returns in #returned), so the
+    // register state it folds on drops them: carried along, they would be copied at every
+    // completion, work that grows with every sale the register made since the server started.
+    this.#registers.set(
+      event.registerId,
+      after.completedSales === INITIAL_REGISTER_STATE.completedSales
+        ? after
+        : { ...after, completedSales: INITIAL_REGISTER_STATE.completedSales },
+    );
 
     switch (event.type) {
       case "SaleCompleted": {
