@@ -1,5 +1,5 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Product } from "../../domain/master-data.ts";
 import type { ConvergenceRegister } from "../support/convergence-store.ts";
 import { ConvergenceStore, currentLogId, quiesce } from "../support/convergence-store.ts";
@@ -9,24 +9,52 @@ import { ConvergenceStore, currentLogId, quiesce } from "../support/convergence-
  * retail server: fast-check generates schedules of sales, returns with receipt, price edits,
  * distribution runs, partitions and heals, register restarts (one of which forgets the master
  * data log document, so the register first asks for it while no peer is connected) and server
- * restarts. Steps follow each other without waiting, so changes land while sockets reconnect.
+ * restarts. Each schedule draws how many registers take part (1 to 5) and names only those;
+ * the others stay connected and idle. Steps follow each other without waiting, so changes land
+ * while sockets reconnect.
  *
- * After the last heal and quiescence every run checks: identical heads for every document each
- * register holds and the server's copy of it; the journal holds each completed sale once and
- * nothing else; receipt numbers are unique in the store; each register's master data equals the
- * latest distribution; stock on hand = initial - sold + returned.
+ * After the last heal and quiescence every run checks, for every register of the store (taking
+ * part or not): identical heads for every document each register holds and the server's copy
+ * of it; the journal holds each completed sale once and nothing else; receipt numbers are unique
+ * in the store; each register's master data equals the latest distribution; stock on hand =
+ * initial - sold + returned.
  *
- * One store serves every run (the demo store has two offline-capable registers): registers and
- * the server persist across runs, and the model keeps everything earlier runs did, so the checks
- * hold for the whole history, not only the last run.
+ * A store (the server and five offline-capable registers: R1, R2 and the extra demo registers
+ * R4-R6) serves a block of consecutive runs, and the model keeps everything those runs did, so
+ * the checks hold for the store's whole history, not only the last run. Every
+ * POS_CONVERGENCE_RECYCLE_RUNS runs the store is closed and a fresh one starts with a fresh
+ * model, so a long soak does not slow down as one store's history grows. Once a run failed,
+ * every later run (fast-check's shrink attempts) starts on a fresh store, so the shrunk schedule
+ * fails on its own, not because of earlier runs. POS_CONVERGENCE_TIMING=1 logs the mean run time
+ * of each store's block of runs.
  */
 
 const RUNS = Number(process.env.POS_PROPERTY_RUNS ?? 100);
-/** Replays a reported failure: POS_PROPERTY_SEED=<seed> (server logs: POS_CONVERGENCE_LOG=info). */
+/**
+ * Replays a reported failure: POS_PROPERTY_SEED=<seed>, and POS_PROPERTY_PATH=<path> to start
+ * from the shrunk schedule (server logs: POS_CONVERGENCE_LOG=info).
+ */
 const SEED = process.env.POS_PROPERTY_SEED;
+const PATH = process.env.POS_PROPERTY_PATH;
 const LOG_LEVEL = process.env.POS_CONVERGENCE_LOG === "info" ? "info" : "silent";
-const REGISTER_IDS = ["R1", "R2"] as const;
+/** Runs one store serves before a fresh one replaces it. */
+const RECYCLE_RUNS = Math.max(1, Number(process.env.POS_CONVERGENCE_RECYCLE_RUNS ?? 50));
+const TIMING = process.env.POS_CONVERGENCE_TIMING === "1";
+/** The store's offline-capable registers (R3 has no offline support). */
+const REGISTER_IDS = ["R1", "R2", "R4", "R5", "R6"] as const;
 const PRODUCT_POOL_SIZE = 5;
+/**
+ * Registers are drawn as a number below this (a common multiple of 1-5) and taken modulo the
+ * run's register count: each taking part is equally likely, and a shrunk count keeps the steps.
+ */
+const REGISTER_DRAW = 60;
+
+/**
+ * The time the whole property may take: a start per block of runs, a bound per run and a
+ * shrink budget. fast-check stops there and reports the seed and the best schedule so far, and
+ * the test's own timeout is a little longer, so 10,000 soak runs get the time they need.
+ */
+const PROPERTY_BUDGET_MS = (Math.ceil(RUNS / RECYCLE_RUNS) + 1) * 60_000 + RUNS * 2_000 + 300_000;
 
 type Step =
   | {
@@ -71,7 +99,8 @@ function readable<T extends Step>(step: T): T {
   return Object.assign(step, { [fc.toStringMethod]: () => describeStep(step) });
 }
 
-const registerIndex = fc.integer({ min: 0, max: REGISTER_IDS.length - 1 });
+/** A register draw, below {@link REGISTER_DRAW}; {@link onRegisters} narrows it to the run's. */
+const registerIndex = fc.nat(REGISTER_DRAW - 1);
 
 const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   {
@@ -128,7 +157,33 @@ const stepArbitrary: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant(null).map(() => readable({ kind: "restart-server" })) },
 );
 
-/** What the cashiers did and headquarters distributed, across every run. */
+/** One run: how many registers take part (the first of {@link REGISTER_IDS}) and their steps. */
+type Schedule = { readonly registerCount: number; readonly steps: readonly Step[] };
+
+function describeSchedule(schedule: Schedule): string {
+  const names = REGISTER_IDS.slice(0, schedule.registerCount).join(", ");
+  return `${schedule.registerCount} register${schedule.registerCount === 1 ? "" : "s"} (${names}): [${schedule.steps.map(describeStep).join(", ")}]`;
+}
+
+/** The step with its register draw narrowed to the first `registerCount` registers. */
+function onRegisters(step: Step, registerCount: number): Step {
+  return "register" in step ? readable({ ...step, register: step.register % registerCount }) : step;
+}
+
+const scheduleArbitrary: fc.Arbitrary<Schedule> = fc
+  .record({
+    registerCount: fc.integer({ min: 1, max: REGISTER_IDS.length }),
+    steps: fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }),
+  })
+  .map(({ registerCount, steps }) => {
+    const schedule: Schedule = {
+      registerCount,
+      steps: steps.map((step) => onRegisters(step, registerCount)),
+    };
+    return Object.assign(schedule, { [fc.toStringMethod]: () => describeSchedule(schedule) });
+  });
+
+/** What the cashiers did and headquarters distributed, across every run on one store. */
 type CompletedSale = {
   readonly registerId: string;
   readonly receiptNumber: string;
@@ -259,88 +314,153 @@ async function runStep(store: ConvergenceStore, model: Model, pool: readonly str
   }
 }
 
-describe("convergence after offline periods (real peers, real storage, real server)", () => {
-  let store: ConvergenceStore;
-  let pool: string[];
-  const model: Model = {
-    sales: [],
-    stockDelta: new Map(),
-    staged: new Map(),
-    distributed: new Map(),
-  };
+/** A store with the model of everything its runs did. */
+type Bench = {
+  readonly store: ConvergenceStore;
+  readonly pool: readonly string[];
+  readonly model: Model;
+  /** Milliseconds the store took to start, then each run on it. */
+  readonly startMs: number;
+  readonly runMs: number[];
+};
 
-  beforeAll(async () => {
-    store = await ConvergenceStore.start({ registerIds: REGISTER_IDS, logLevel: LOG_LEVEL });
-    const products = store.server.backOffice.catalogReferences().products ?? [];
-    pool = products.slice(0, PRODUCT_POOL_SIZE).map((product) => product.id);
-    expect(pool.length).toBe(PRODUCT_POOL_SIZE);
-  }, 120_000);
+async function startBench(): Promise<Bench> {
+  const started = performance.now();
+  const store = await ConvergenceStore.start({ registerIds: REGISTER_IDS, logLevel: LOG_LEVEL });
+  const products = store.server.backOffice.catalogReferences().products ?? [];
+  const pool = products.slice(0, PRODUCT_POOL_SIZE).map((product) => product.id);
+  if (pool.length !== PRODUCT_POOL_SIZE) {
+    await store.close();
+    throw new Error(
+      `the demo catalog has ${pool.length} products, the property needs ${PRODUCT_POOL_SIZE}`,
+    );
+  }
+  return {
+    store,
+    pool,
+    model: { sales: [], stockDelta: new Map(), staged: new Map(), distributed: new Map() },
+    startMs: performance.now() - started,
+    runMs: [],
+  };
+}
+
+const mean = (values: readonly number[]) =>
+  values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
+
+/** Every check of the property, over the whole history of the bench's store. */
+async function expectConverged({ store, pool, model }: Bench): Promise<void> {
+  // 1. Equal heads everywhere: quiesce waited for them (and failed the run otherwise).
+
+  // 2. The journal holds every completed sale exactly once, and nothing else.
+  const { sales: journal } = await store.admin<{
+    sales: { receiptNumber: string; registerId: string; total: number }[];
+  }>("GET", "/api/journal");
+  const journalReceipts = journal.map((entry) => entry.receiptNumber);
+  expect(new Set(journalReceipts).size).toBe(journalReceipts.length);
+  expect(
+    journal.map((entry) => `${entry.registerId} ${entry.receiptNumber} ${entry.total}`).sort(),
+  ).toEqual(
+    model.sales.map((sale) => `${sale.registerId} ${sale.receiptNumber} ${sale.total}`).sort(),
+  );
+
+  // 3. Receipt numbers are unique across the store (registers' own logs included).
+  const logged = store.registers.flatMap((register) =>
+    register.session.events.flatMap((event) =>
+      event.type === "SaleCompleted" ? [`${register.registerId}:${event.saleId}`] : [],
+    ),
+  );
+  expect(logged.length).toBe(model.sales.length);
+  const receipts = model.sales.map((sale) => sale.receiptNumber);
+  expect(new Set(receipts).size).toBe(receipts.length);
+
+  // 4. Each register's master data equals the latest distribution.
+  const expectedCounts = countsFromStaging(store);
+  for (const register of store.registers) {
+    for (const [productId, product] of model.distributed) {
+      expect(await register.index.productById(productId), register.registerId).toEqual(product);
+    }
+    expect(await register.index.counts(), register.registerId).toEqual(expectedCounts);
+  }
+
+  // 5. Stock on hand = initial (none in the demo store) - sold + returned.
+  const { stock } = await store.admin<{ stock: Record<string, number> }>("GET", "/api/stock");
+  for (const productId of pool) {
+    expect(stock[productId] ?? 0, productId).toBe(model.stockDelta.get(productId) ?? 0);
+  }
+}
+
+describe("convergence after offline periods (real peers, real storage, real server)", () => {
+  let bench: Bench | null = null;
+  let blocks = 0;
+  /** Set by the first failed run: from then on every run starts on a fresh store. */
+  let failed = false;
+
+  async function retire(): Promise<void> {
+    const retiring = bench;
+    bench = null;
+    if (retiring === null) return;
+    blocks += 1;
+    if (TIMING && retiring.runMs.length > 0) {
+      const half = Math.ceil(retiring.runMs.length / 2);
+      console.log(
+        `[convergence timing] store ${blocks}: ${retiring.runMs.length} runs, mean ${mean(retiring.runMs).toFixed(0)} ms/run (first half ${mean(retiring.runMs.slice(0, half)).toFixed(0)}, second half ${mean(retiring.runMs.slice(half)).toFixed(0)}, max ${Math.max(...retiring.runMs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms`,
+      );
+    }
+    try {
+      await retiring.store.close();
+    } catch (error) {
+      console.error(`closing store ${blocks} failed (the next run starts on a fresh one):`, error);
+    }
+  }
+
+  async function benchForRun(): Promise<Bench> {
+    if (bench !== null && !failed && bench.runMs.length < RECYCLE_RUNS) return bench;
+    await retire();
+    bench = await startBench();
+    return bench;
+  }
 
   afterAll(async () => {
-    await store?.close();
+    await retire();
   }, 60_000);
 
-  it("every schedule converges: equal heads, each sale once in the journal, unique receipts, latest master data, exact stock", async () => {
-    await fc.assert(
-      fc.asyncProperty(fc.array(stepArbitrary, { minLength: 1, maxLength: 8 }), async (steps) => {
-        // Runs share one store, so a shrunk schedule may fail because of an earlier run: the
-        // first failure, with its own cause, is the one to read.
-        try {
-          for (const step of steps) await runStep(store, model, pool, step);
-          await quiesce(store);
-        } catch (error) {
-          console.error(`schedule [${steps.map(describeStep).join(", ")}] failed:`, error);
-          throw error;
-        }
-
-        // 2. The journal holds every completed sale exactly once, and nothing else.
-        const { sales: journal } = await store.admin<{
-          sales: { receiptNumber: string; registerId: string; total: number }[];
-        }>("GET", "/api/journal");
-        const journalReceipts = journal.map((entry) => entry.receiptNumber);
-        expect(new Set(journalReceipts).size).toBe(journalReceipts.length);
-        expect(
-          journal
-            .map((entry) => `${entry.registerId} ${entry.receiptNumber} ${entry.total}`)
-            .sort(),
-        ).toEqual(
-          model.sales
-            .map((sale) => `${sale.registerId} ${sale.receiptNumber} ${sale.total}`)
-            .sort(),
-        );
-
-        // 3. Receipt numbers are unique across the store (registers' own logs included).
-        const logged = store.registers.flatMap((register) =>
-          register.session.events.flatMap((event) =>
-            event.type === "SaleCompleted" ? [`${register.registerId}:${event.saleId}`] : [],
-          ),
-        );
-        expect(logged.length).toBe(model.sales.length);
-        const receipts = model.sales.map((sale) => sale.receiptNumber);
-        expect(new Set(receipts).size).toBe(receipts.length);
-
-        // 4. Each register's master data equals the latest distribution.
-        const expectedCounts = countsFromStaging(store);
-        for (const register of store.registers) {
-          for (const [productId, product] of model.distributed) {
-            expect(await register.index.productById(productId)).toEqual(product);
+  it(
+    "every schedule on 1-5 registers converges: equal heads, each sale once in the journal, unique receipts, latest master data, exact stock",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scheduleArbitrary, async (schedule) => {
+          const current = await benchForRun();
+          const started = performance.now();
+          try {
+            try {
+              for (const step of schedule.steps) {
+                await runStep(current.store, current.model, current.pool, step);
+              }
+              await quiesce(current.store);
+            } catch (error) {
+              console.error(`schedule ${describeSchedule(schedule)} failed:`, error);
+              throw error;
+            }
+            await expectConverged(current);
+          } catch (error) {
+            failed = true;
+            throw error;
+          } finally {
+            current.runMs.push(performance.now() - started);
           }
-          expect(await register.index.counts()).toEqual(expectedCounts);
-        }
-
-        // 5. Stock on hand = initial (none in the demo store) - sold + returned.
-        const { stock } = await store.admin<{ stock: Record<string, number> }>("GET", "/api/stock");
-        for (const productId of pool) {
-          expect(stock[productId] ?? 0, productId).toBe(model.stockDelta.get(productId) ?? 0);
-        }
-      }),
-      {
-        numRuns: RUNS,
-        verbose: 1,
-        ...(SEED === undefined ? {} : { seed: Number(SEED), endOnFailure: true }),
-      },
-    );
-  }, 600_000);
+        }),
+        {
+          numRuns: RUNS,
+          verbose: 1,
+          interruptAfterTimeLimit: PROPERTY_BUDGET_MS,
+          markInterruptAsFailure: true,
+          ...(SEED === undefined ? {} : { seed: Number(SEED), endOnFailure: true }),
+          ...(PATH === undefined ? {} : { path: PATH }),
+        },
+      );
+    },
+    PROPERTY_BUDGET_MS + 60_000,
+  );
 });
 
 /** Rows per entity in headquarters' staging area (price edits change rows, never their number). */

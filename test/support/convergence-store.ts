@@ -294,7 +294,8 @@ export class ConvergenceStore {
   /**
    * Starts a fresh store: the retail server with the demo data, then activates and opens the
    * given registers (each with its own data directory), signs the cashier in on each and waits
-   * until each is provisioned.
+   * until each is provisioned. Register ids beyond the demo store's R1-R3 (R4, R5, ...) are
+   * created with the store as its extra offline-capable registers.
    */
   static async start(options: {
     readonly registerIds: readonly string[];
@@ -315,6 +316,7 @@ export class ConvergenceStore {
         distributionIntervalMs: 0,
         demoSwitchTimeoutMs: options.switchTimeoutMs ?? 150,
         demoReconnectIntervalMs: options.reconnectIntervalMs ?? 1_000,
+        demoExtraRegisters: extraDemoRegisters(options.registerIds),
       },
     );
     const server = await startRetailServer(config);
@@ -406,6 +408,17 @@ export class ConvergenceStore {
       await rm(dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 20 });
     }
   }
+}
+
+/** How many extra demo registers (R4, R5, ...) the store needs so that every id exists. */
+function extraDemoRegisters(registerIds: readonly string[]): number {
+  const numbers = registerIds.map((id) => {
+    const match = /^R(\d+)$/.exec(id);
+    if (match === null)
+      throw new Error(`register id ${id} is not one of the demo store's (R1, R2, ...)`);
+    return Number(match[1]);
+  });
+  return Math.max(0, ...numbers.map((number) => number - 3));
 }
 
 async function adminJson<T>(url: string, method: string, path: string, body?: unknown): Promise<T> {
