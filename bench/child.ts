@@ -1,6 +1,6 @@
 /**
- * Entry point of the child processes that the memory and cold start figures spawn, so each
- * measurement starts from a fresh Node process. Modules are imported only by the mode that needs
+ * Entry point of the child processes that the memory, cold start and upload figures spawn, so
+ * each measurement starts from a fresh Node process. Modules are imported only by the mode that needs
  * them, so a baseline never pays for loading Automerge. Prints one JSON line and exits.
  *
  * Usage: node --import tsx bench/child.ts <mode> <args...>
@@ -160,6 +160,12 @@ switch (mode) {
   case "register":
     await register(arg(0), arg(1), arg(2), arg(3), arg(4), arg(5));
     break;
+  case "upload-register": {
+    const { uploadRegister } = await import("./upload-register.ts");
+    const key = { storeId: arg(3), registerId: arg(4), businessDay: arg(5) };
+    await uploadRegister(arg(0), arg(1), arg(2), key, Number(arg(6)));
+    break;
+  }
   default:
     throw new Error(`unknown mode ${String(mode)}`);
 }
