@@ -1,11 +1,13 @@
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import type { Product } from "../../domain/master-data.ts";
 import {
   type ConvergenceRegister,
   ConvergenceStore,
   currentLogId,
+  propertyBudgetMs,
   quiesce,
+  StoreRecycler,
 } from "../support/convergence-store.ts";
 
 /**
@@ -19,11 +21,16 @@ import {
  *   peer is there.
  *
  * Each run must end with the register holding the server's heads for every document, the latest
- * master data applied, and every sale in the journal.
+ * master data applied, and every sale in the journal. Runs share a store in blocks, recycled
+ * like the schedule property's (POS_CONVERGENCE_RECYCLE_RUNS, fresh after a failed run).
  */
 
 const RUNS = Number(process.env.POS_PROPERTY_RUNS ?? 100);
 const SEED = process.env.POS_PROPERTY_SEED;
+/** Runs one store serves before a fresh one replaces it (see {@link StoreRecycler}). */
+const RECYCLE_RUNS = Number(process.env.POS_CONVERGENCE_RECYCLE_RUNS ?? 50);
+const TIMING = process.env.POS_CONVERGENCE_TIMING === "1";
+const PROPERTY_BUDGET_MS = propertyBudgetMs(RUNS, RECYCLE_RUNS);
 
 type Scenario = {
   /** Time between the distribution run and the cut. */
@@ -48,85 +55,121 @@ const scenarioArbitrary: fc.Arbitrary<Scenario> = fc.record({
 
 const pause = (ms: number) => new Promise((done) => setTimeout(done, ms));
 
-describe("reconnect: changes during a reconnect, documents first requested without a peer", () => {
-  let store: ConvergenceStore;
-  let register: ConvergenceRegister;
-  let productIds: string[];
-  const receipts: string[] = [];
-  const distributed = new Map<string, Product>();
+/** A one-register store with what its runs sold and distributed. */
+type Bench = {
+  readonly store: ConvergenceStore;
+  readonly register: ConvergenceRegister;
+  readonly productIds: readonly [string, string];
+  readonly receipts: string[];
+  readonly distributed: Map<string, Product>;
+};
 
-  beforeAll(async () => {
-    store = await ConvergenceStore.start({ registerIds: ["R1"] });
-    register = store.registers[0]!;
-    productIds = (store.server.backOffice.catalogReferences().products ?? [])
-      .slice(0, 2)
-      .map((product) => product.id);
-  }, 120_000);
+async function startBench(): Promise<Bench> {
+  const store = await ConvergenceStore.start({ registerIds: ["R1"] });
+  const [first, second] = (store.server.backOffice.catalogReferences().products ?? []).map(
+    (product) => product.id,
+  );
+  if (first === undefined || second === undefined) {
+    await store.close();
+    throw new Error("the demo catalog needs two products for the reconnect property");
+  }
+  return {
+    store,
+    register: store.registers[0]!,
+    productIds: [first, second],
+    receipts: [],
+    distributed: new Map(),
+  };
+}
+
+async function sell({ register, receipts }: Bench, productId: string): Promise<void> {
+  const session = register.session;
+  const steps = [
+    () => session.addProduct(productId, 1),
+    () => session.pay("cash", session.state.openSale?.amountDue ?? 0),
+    () => session.completeSale(),
+  ];
+  for (const step of steps) {
+    const result = await step();
+    if (!result.ok) throw new Error(`sale refused: ${result.code} ${result.message}`);
+  }
+  receipts.push(session.state.lastCompletedSale!.receiptNumber);
+}
+
+async function editAndDistribute(
+  { store, distributed }: Bench,
+  productId: string,
+  price: number,
+): Promise<void> {
+  const product = await store.editPrice(productId, price);
+  await store.distribute();
+  distributed.set(productId, product);
+}
+
+describe("reconnect: changes during a reconnect, documents first requested without a peer", () => {
+  const stores = new StoreRecycler({
+    start: startBench,
+    recycleRuns: RECYCLE_RUNS,
+    ...(TIMING ? { timing: "reconnect" } : {}),
+  });
 
   afterAll(async () => {
-    await store?.close();
+    await stores.close();
   }, 60_000);
 
-  async function sell(productId: string): Promise<void> {
-    const session = register.session;
-    const steps = [
-      () => session.addProduct(productId, 1),
-      () => session.pay("cash", session.state.openSale?.amountDue ?? 0),
-      () => session.completeSale(),
-    ];
-    for (const step of steps) {
-      const result = await step();
-      if (!result.ok) throw new Error(`sale refused: ${result.code} ${result.message}`);
-    }
-    receipts.push(session.state.lastCompletedSale!.receiptNumber);
-  }
+  it(
+    "every reconnect converges",
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(scenarioArbitrary, (scenario) =>
+          stores.run(async (bench) => {
+            const { store, register, receipts, distributed } = bench;
+            const [first, second] = bench.productIds;
+            await editAndDistribute(bench, first, scenario.price);
+            await pause(scenario.cutAfterMs);
+            register.cut();
+            await sell(bench, second);
+            if (scenario.restartInPartition) {
+              const logId = currentLogId(store);
+              await register.close();
+              if (scenario.forgetLog && logId !== null) await register.forgetDocument(logId);
+              await register.open();
+              await register.signIn();
+            }
+            await pause(scenario.cutForMs);
+            register.heal();
+            if (register.session.mode !== "online") {
+              const connect = await register.session.operation917();
+              expect(connect.ok).toBe(true);
+            }
+            // The socket is still coming back: change both ends now.
+            await Promise.all([
+              scenario.sellDuringReconnect ? sell(bench, first) : undefined,
+              scenario.distributeDuringReconnect
+                ? editAndDistribute(bench, second, scenario.price + 1)
+                : undefined,
+            ]);
+            await quiesce(store);
 
-  async function editAndDistribute(productId: string, price: number): Promise<void> {
-    const product = await store.editPrice(productId, price);
-    await store.distribute();
-    distributed.set(productId, product);
-  }
-
-  it("every reconnect converges", async () => {
-    await fc.assert(
-      fc.asyncProperty(scenarioArbitrary, async (scenario) => {
-        const [first, second] = productIds as [string, string];
-        await editAndDistribute(first, scenario.price);
-        await pause(scenario.cutAfterMs);
-        register.cut();
-        await sell(second);
-        if (scenario.restartInPartition) {
-          const logId = currentLogId(store);
-          await register.close();
-          if (scenario.forgetLog && logId !== null) await register.forgetDocument(logId);
-          await register.open();
-          await register.signIn();
-        }
-        await pause(scenario.cutForMs);
-        register.heal();
-        if (register.session.mode !== "online") {
-          const connect = await register.session.operation917();
-          expect(connect.ok).toBe(true);
-        }
-        // The socket is still coming back: change both ends now.
-        await Promise.all([
-          scenario.sellDuringReconnect ? sell(first) : undefined,
-          scenario.distributeDuringReconnect
-            ? editAndDistribute(second, scenario.price + 1)
-            : undefined,
-        ]);
-        await quiesce(store);
-
-        for (const [productId, product] of distributed) {
-          expect(await register.index.productById(productId)).toEqual(product);
-        }
-        const { sales } = await store.admin<{ sales: { receiptNumber: string }[] }>(
-          "GET",
-          "/api/journal",
-        );
-        expect(sales.map((sale) => sale.receiptNumber).sort()).toEqual([...receipts].sort());
-      }),
-      { numRuns: RUNS, verbose: 1, ...(SEED === undefined ? {} : { seed: Number(SEED) }) },
-    );
-  }, 600_000);
+            for (const [productId, product] of distributed) {
+              expect(await register.index.productById(productId)).toEqual(product);
+            }
+            const { sales } = await store.admin<{ sales: { receiptNumber: string }[] }>(
+              "GET",
+              "/api/journal",
+            );
+            expect(sales.map((sale) => sale.receiptNumber).sort()).toEqual([...receipts].sort());
+          }),
+        ),
+        {
+          numRuns: RUNS,
+          verbose: 1,
+          interruptAfterTimeLimit: PROPERTY_BUDGET_MS,
+          markInterruptAsFailure: true,
+          ...(SEED === undefined ? {} : { seed: Number(SEED) }),
+        },
+      );
+    },
+    PROPERTY_BUDGET_MS + 60_000,
+  );
 });

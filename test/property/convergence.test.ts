@@ -2,7 +2,13 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import type { Product } from "../../domain/master-data.ts";
 import type { ConvergenceRegister } from "../support/convergence-store.ts";
-import { ConvergenceStore, currentLogId, quiesce } from "../support/convergence-store.ts";
+import {
+  ConvergenceStore,
+  currentLogId,
+  propertyBudgetMs,
+  quiesce,
+  StoreRecycler,
+} from "../support/convergence-store.ts";
 
 /**
  * Convergence after offline periods, with real automerge-repo peers on real storage and a real
@@ -38,7 +44,7 @@ const SEED = process.env.POS_PROPERTY_SEED;
 const PATH = process.env.POS_PROPERTY_PATH;
 const LOG_LEVEL = process.env.POS_CONVERGENCE_LOG === "info" ? "info" : "silent";
 /** Runs one store serves before a fresh one replaces it. */
-const RECYCLE_RUNS = Math.max(1, Number(process.env.POS_CONVERGENCE_RECYCLE_RUNS ?? 50));
+const RECYCLE_RUNS = Number(process.env.POS_CONVERGENCE_RECYCLE_RUNS ?? 50);
 const TIMING = process.env.POS_CONVERGENCE_TIMING === "1";
 /** The store's offline-capable registers (R3 has no offline support). */
 const REGISTER_IDS = ["R1", "R2", "R4", "R5", "R6"] as const;
@@ -49,12 +55,7 @@ const PRODUCT_POOL_SIZE = 5;
  */
 const REGISTER_DRAW = 60;
 
-/**
- * The time the whole property may take: a start per block of runs, a bound per run and a
- * shrink budget. fast-check stops there and reports the seed and the best schedule so far, and
- * the test's own timeout is a little longer, so 10,000 soak runs get the time they need.
- */
-const PROPERTY_BUDGET_MS = (Math.ceil(RUNS / RECYCLE_RUNS) + 1) * 60_000 + RUNS * 2_000 + 300_000;
+const PROPERTY_BUDGET_MS = propertyBudgetMs(RUNS, RECYCLE_RUNS);
 
 type Step =
   | {
@@ -319,13 +320,9 @@ type Bench = {
   readonly store: ConvergenceStore;
   readonly pool: readonly string[];
   readonly model: Model;
-  /** Milliseconds the store took to start, then each run on it. */
-  readonly startMs: number;
-  readonly runMs: number[];
 };
 
 async function startBench(): Promise<Bench> {
-  const started = performance.now();
   const store = await ConvergenceStore.start({ registerIds: REGISTER_IDS, logLevel: LOG_LEVEL });
   const products = store.server.backOffice.catalogReferences().products ?? [];
   const pool = products.slice(0, PRODUCT_POOL_SIZE).map((product) => product.id);
@@ -339,13 +336,8 @@ async function startBench(): Promise<Bench> {
     store,
     pool,
     model: { sales: [], stockDelta: new Map(), staged: new Map(), distributed: new Map() },
-    startMs: performance.now() - started,
-    runMs: [],
   };
 }
-
-const mean = (values: readonly number[]) =>
-  values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
 
 /** Every check of the property, over the whole history of the bench's store. */
 async function expectConverged({ store, pool, model }: Bench): Promise<void> {
@@ -390,65 +382,34 @@ async function expectConverged({ store, pool, model }: Bench): Promise<void> {
 }
 
 describe("convergence after offline periods (real peers, real storage, real server)", () => {
-  let bench: Bench | null = null;
-  let blocks = 0;
-  /** Set by the first failed run: from then on every run starts on a fresh store. */
-  let failed = false;
-
-  async function retire(): Promise<void> {
-    const retiring = bench;
-    bench = null;
-    if (retiring === null) return;
-    blocks += 1;
-    if (TIMING && retiring.runMs.length > 0) {
-      const half = Math.ceil(retiring.runMs.length / 2);
-      console.log(
-        `[convergence timing] store ${blocks}: ${retiring.runMs.length} runs, mean ${mean(retiring.runMs).toFixed(0)} ms/run (first half ${mean(retiring.runMs.slice(0, half)).toFixed(0)}, second half ${mean(retiring.runMs.slice(half)).toFixed(0)}, max ${Math.max(...retiring.runMs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms`,
-      );
-    }
-    try {
-      await retiring.store.close();
-    } catch (error) {
-      console.error(`closing store ${blocks} failed (the next run starts on a fresh one):`, error);
-    }
-  }
-
-  async function benchForRun(): Promise<Bench> {
-    if (bench !== null && !failed && bench.runMs.length < RECYCLE_RUNS) return bench;
-    await retire();
-    bench = await startBench();
-    return bench;
-  }
+  const stores = new StoreRecycler({
+    start: startBench,
+    recycleRuns: RECYCLE_RUNS,
+    ...(TIMING ? { timing: "convergence" } : {}),
+  });
 
   afterAll(async () => {
-    await retire();
+    await stores.close();
   }, 60_000);
 
   it(
     "every schedule on 1-5 registers converges: equal heads, each sale once in the journal, unique receipts, latest master data, exact stock",
     async () => {
       await fc.assert(
-        fc.asyncProperty(scheduleArbitrary, async (schedule) => {
-          const current = await benchForRun();
-          const started = performance.now();
-          try {
+        fc.asyncProperty(scheduleArbitrary, (schedule) =>
+          stores.run(async (bench) => {
             try {
               for (const step of schedule.steps) {
-                await runStep(current.store, current.model, current.pool, step);
+                await runStep(bench.store, bench.model, bench.pool, step);
               }
-              await quiesce(current.store);
+              await quiesce(bench.store);
             } catch (error) {
               console.error(`schedule ${describeSchedule(schedule)} failed:`, error);
               throw error;
             }
-            await expectConverged(current);
-          } catch (error) {
-            failed = true;
-            throw error;
-          } finally {
-            current.runMs.push(performance.now() - started);
-          }
-        }),
+            await expectConverged(bench);
+          }),
+        ),
         {
           numRuns: RUNS,
           verbose: 1,

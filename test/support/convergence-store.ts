@@ -513,3 +513,106 @@ export function divergentDocuments(
   }
   return divergent;
 }
+
+/**
+ * Hands each run of a property its store (with whatever the test keeps beside it, such as a
+ * model): one store serves `recycleRuns` consecutive runs, so checks cover a history longer than
+ * one run, then it is closed and a fresh one started, so a long soak does not slow down as one
+ * store's history grows. Once a run failed, every later run (fast-check's shrink attempts)
+ * starts on a fresh store: a shrunk counterexample then fails on its own, not because of what
+ * earlier runs left behind.
+ */
+export class StoreRecycler<Bench extends { readonly store: ConvergenceStore }> {
+  readonly #start: () => Promise<Bench>;
+  readonly #recycleRuns: number;
+  readonly #timing: string | null;
+  #current: { readonly bench: Bench; readonly startMs: number; readonly runMs: number[] } | null =
+    null;
+  #stores = 0;
+  #failed = false;
+
+  /**
+   * @param options.recycleRuns runs one store serves (at least 1)
+   * @param options.timing a label: when given, each store's run times are logged as it retires
+   */
+  constructor(options: {
+    readonly start: () => Promise<Bench>;
+    readonly recycleRuns: number;
+    readonly timing?: string;
+  }) {
+    this.#start = options.start;
+    this.#recycleRuns = Math.max(1, Math.floor(options.recycleRuns));
+    this.#timing = options.timing ?? null;
+  }
+
+  /**
+   * Runs one property run on the current store (or a fresh one when due) and times it. A run
+   * that throws marks every later run for a fresh store.
+   */
+  async run(body: (bench: Bench) => Promise<void>): Promise<void> {
+    const current = await this.#forRun();
+    const started = performance.now();
+    try {
+      await body(current.bench);
+    } catch (error) {
+      this.#failed = true;
+      throw error;
+    } finally {
+      current.runMs.push(performance.now() - started);
+    }
+  }
+
+  /** Closes the current store (logging its timings when asked). */
+  async close(): Promise<void> {
+    const retiring = this.#current;
+    this.#current = null;
+    if (retiring === null) return;
+    if (this.#timing !== null && retiring.runMs.length > 0) {
+      const runs = retiring.runMs;
+      const quarters = [0, 1, 2, 3].map((q) =>
+        mean(
+          runs.slice(Math.floor((q * runs.length) / 4), Math.floor(((q + 1) * runs.length) / 4)),
+        ),
+      );
+      console.log(
+        `[${this.#timing} timing] store ${this.#stores}: ${runs.length} runs, mean ${mean(runs).toFixed(0)} ms/run (by quarter ${quarters.map((value) => value.toFixed(0)).join(" / ")}, max ${Math.max(...runs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms`,
+      );
+    }
+    try {
+      await retiring.bench.store.close();
+    } catch (error) {
+      console.error(
+        `closing store ${this.#stores} failed (the next run starts on a fresh one):`,
+        error,
+      );
+    }
+  }
+
+  async #forRun() {
+    const current = this.#current;
+    if (current !== null && !this.#failed && current.runMs.length < this.#recycleRuns) {
+      return current;
+    }
+    await this.close();
+    const started = performance.now();
+    const bench = await this.#start();
+    this.#stores += 1;
+    this.#current = { bench, startMs: performance.now() - started, runMs: [] };
+    return this.#current;
+  }
+}
+
+function mean(values: readonly number[]): number {
+  return values.length === 0 ? 0 : values.reduce((sum, value) => sum + value, 0) / values.length;
+}
+
+/**
+ * The time a property on recycled stores may take: a store start per block of runs, a bound per
+ * run and a shrink budget. Pass it to fast-check's `interruptAfterTimeLimit` (with
+ * `markInterruptAsFailure`) and give the test a little more, so a slow run ends with fast-check's
+ * report (seed and best counterexample so far) rather than a bare test timeout, and 10,000 soak
+ * runs get the time they need.
+ */
+export function propertyBudgetMs(runs: number, recycleRuns: number, perRunMs = 2_000): number {
+  return (Math.ceil(runs / Math.max(1, recycleRuns)) + 1) * 60_000 + runs * perRunMs + 300_000;
+}
