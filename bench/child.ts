@@ -163,7 +163,7 @@ switch (mode) {
   case "upload-register": {
     const { uploadRegister } = await import("./upload-register.ts");
     const key = { storeId: arg(3), registerId: arg(4), businessDay: arg(5) };
-    await uploadRegister(arg(0), arg(1), arg(2), key, Number(arg(6)));
+    await uploadRegister(arg(0), arg(1), arg(2), key, Number(arg(6)), Number(arg(7)));
     break;
   }
   default:

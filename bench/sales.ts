@@ -12,6 +12,9 @@ import { BENCH_STORE_ID, CASH, CASHIER, productAt, STANDARD_TAX } from "./catalo
 
 export const LINES_PER_SALE = 6;
 
+/** The catalog the sales pick their products from, unless a figure says otherwise. */
+export const SALES_CATALOG_SIZE = 100_000;
+
 /**
  * A deterministic id as long as the random UUIDs a real register stamps on sales, lines and
  * events (36 characters): event sizes, and so sync and parsing costs, stay those of a real log.
@@ -86,7 +89,7 @@ export class BenchRegister {
 export function offlineSales(
   registerId: string,
   sales: number,
-  catalogSize = 100_000,
+  catalogSize = SALES_CATALOG_SIZE,
 ): (readonly PosEvent[])[] {
   const register = new BenchRegister(registerId);
   const batches: (readonly PosEvent[])[] = [];

@@ -9,25 +9,29 @@ import {
 import { PartitionableNetworkAdapter } from "../replication/network/partitionable-network-adapter.ts";
 import { AtomicNodeFSStorageAdapter } from "../replication/storage/atomic-nodefs-storage-adapter.ts";
 import { shutdownRepo } from "../replication/storage/shutdown-repo.ts";
-import { offlineSales } from "./sales.ts";
+import { BenchRegister, SALES_CATALOG_SIZE } from "./sales.ts";
 import { startClientRepo, waitForPeer } from "./support.ts";
 
 /**
  * The register of the upload figure, in a process of its own as a register is a device of its
- * own: it connects to the hub, loses its link, records its offline sales in its day log (one
- * Automerge change per command), then obeys the parent one line at a time on stdin:
+ * own. It connects to the hub and sells online for a while (its sales reach the server as they
+ * are made), then obeys the parent one line at a time on stdin:
  *
+ * - `cut`: its link goes down and it records its offline sales in its day log (one Automerge
+ *   change per command), saves them, and reports `ready`;
  * - `heal`: its link comes back, and automerge-repo uploads the log (ours);
  * - `post`: it POSTs the same events as one JSON array to the baseline's URL (the baseline);
  * - `stop`: it shuts its repo down and exits.
  *
- * It answers on stdout with one JSON line when its sales are recorded
- * (`{"ready": true, "events": n, "appendMs": ms}`), and one per `post`
+ * It answers on stdout with one JSON line once its online sales are made
+ * (`{"online": true, "events": n}`), once its offline sales are recorded
+ * (`{"ready": true, "events": n, "appendMs": ms}`), and once per `post`
  * (`{"posted": true, "status": code}`).
  */
 
 /** What the register reports on stdout. */
 export type UploadRegisterReport =
+  | { readonly online: true; readonly events: number }
   | { readonly ready: true; readonly events: number; readonly appendMs: number }
   | { readonly posted: true; readonly status: number };
 
@@ -51,12 +55,19 @@ export async function uploadRegister(
   baselineUrl: string,
   dataDirectory: string,
   key: SalesLogKey,
-  sales: number,
+  onlineSales: number,
+  offlineSales: number,
 ): Promise<void> {
   // The first fetch in a process loads Node's HTTP client: done here, as the register's
   // WebSocket is connected before its clock starts.
   await post(baselineUrl, []);
-  const batches: readonly (readonly PosEvent[])[] = offlineSales(key.registerId, sales);
+  const seller = new BenchRegister(key.registerId);
+  const sell = (from: number, count: number) =>
+    Array.from({ length: count }, (_, i) => seller.sell(from + i, SALES_CATALOG_SIZE)).flat();
+  const online = sell(0, onlineSales);
+  const batches = sell(onlineSales, offlineSales);
+  const count = (list: readonly (readonly PosEvent[])[]) =>
+    list.reduce((sum, batch) => sum + batch.length, 0);
   let link: PartitionableNetworkAdapter | undefined;
   const repo = startClientRepo({
     url: hubUrl,
@@ -68,18 +79,21 @@ export async function uploadRegister(
   });
   if (link === undefined) throw new Error("the register's link was not created");
   await waitForPeer(repo);
-  link.cut();
   const log = await openSalesLog(repo, key);
-  const appendStarted = performance.now();
-  for (const batch of batches) appendToSalesLog(log, batch);
-  const appendMs = performance.now() - appendStarted;
-  // A register back from an outage saved its log long ago: save it now, before the clock starts.
-  await repo.flush();
-  say({ ready: true, events: batches.reduce((sum, batch) => sum + batch.length, 0), appendMs });
+  for (const batch of online) appendToSalesLog(log, batch);
+  say({ online: true, events: count(online) });
 
   for await (const line of createInterface({ input: process.stdin })) {
     const command = line.trim();
-    if (command === "heal") {
+    if (command === "cut") {
+      link.cut();
+      const appendStarted = performance.now();
+      for (const batch of batches) appendToSalesLog(log, batch);
+      const appendMs = performance.now() - appendStarted;
+      // A register back from an outage saved its log long ago: save it before the clock starts.
+      await repo.flush();
+      say({ ready: true, events: count(batches), appendMs });
+    } else if (command === "heal") {
       link.heal();
     } else if (command === "post") {
       say({ posted: true, status: await post(baselineUrl, batches.flat()) });
