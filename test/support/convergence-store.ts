@@ -575,7 +575,7 @@ export class StoreRecycler<Bench extends { readonly store: ConvergenceStore }> {
         ),
       );
       console.log(
-        `[${this.#timing} timing] store ${this.#stores}: ${runs.length} runs, mean ${mean(runs).toFixed(0)} ms/run (${runs.length >= 4 ? `by quarter ${quarters.map((value) => value.toFixed(0)).join(" / ")}, ` : ""}max ${Math.max(...runs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms`,
+        `[${this.#timing} timing] store ${this.#stores}: ${runs.length} runs, mean ${mean(runs).toFixed(0)} ms/run (${runs.length >= 4 ? `by quarter ${quarters.map((value) => value.toFixed(0)).join(" / ")}, ` : ""}max ${Math.max(...runs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms, process heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, handles ${process.getActiveResourcesInfo().length}`,
       );
     }
     try {
