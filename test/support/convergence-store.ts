@@ -575,7 +575,7 @@ export class StoreRecycler<Bench extends { readonly store: ConvergenceStore }> {
         ),
       );
       console.log(
-        `[${this.#timing} timing] store ${this.#stores}: ${runs.length} runs, mean ${mean(runs).toFixed(0)} ms/run (${runs.length >= 4 ? `by quarter ${quarters.map((value) => value.toFixed(0)).join(" / ")}, ` : ""}max ${Math.max(...runs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms, process heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, handles ${process.getActiveResourcesInfo().length}`,
+        `[${this.#timing} timing] store ${this.#stores}: ${runs.length} runs, mean ${mean(runs).toFixed(0)} ms/run (${runs.length >= 4 ? `by quarter ${quarters.map((value) => value.toFixed(0)).join(" / ")}, ` : ""}max ${Math.max(...runs).toFixed(0)}), store start ${retiring.startMs.toFixed(0)} ms, process heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB, rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB, active resources ${activeResources()}`,
       );
     }
     try {
@@ -600,6 +600,15 @@ export class StoreRecycler<Bench extends { readonly store: ConvergenceStore }> {
     this.#current = { bench, startMs: performance.now() - started, runMs: [] };
     return this.#current;
   }
+}
+
+/** The process's active resources by type, e.g. "42 (Timeout 30, TCPSocketWrap 12)". */
+function activeResources(): string {
+  const byType = new Map<string, number>();
+  const resources = process.getActiveResourcesInfo();
+  for (const type of resources) byType.set(type, (byType.get(type) ?? 0) + 1);
+  const types = [...byType].sort((a, b) => b[1] - a[1]).map(([type, count]) => `${type} ${count}`);
+  return `${resources.length} (${types.join(", ")})`;
 }
 
 function mean(values: readonly number[]): number {
