@@ -185,6 +185,15 @@ export class RegisterSession implements RegisterCommands {
     null;
   #view: RegisterView;
   #disposed = false;
+  /**
+   * False while a register that keeps nothing on its device (no offline support) has not yet
+   * seen the server's copy of its day's sales log: after a restart its earlier sales are only
+   * there, and a command appended before they arrive would start the sequence and the receipt
+   * numbers again.
+   */
+  #caughtUp = true;
+  /** Mode changes that happened before the register caught up, recorded once it has. */
+  readonly #deferred: RegisterCommand[] = [];
 
   private constructor(options: RegisterSessionOptions) {
     this.#options = options;
@@ -246,12 +255,44 @@ export class RegisterSession implements RegisterCommands {
     this.#appliedSeq = await this.#options.index.appliedSeq();
     await this.#loadLockouts();
 
+    if (!repo.storageSubsystem) {
+      this.#caughtUp = false;
+      const check = (): void => this.#checkCaughtUp();
+      this.#salesLog.on("change", check);
+      this.#salesLog.on("remote-heads", check);
+    }
     this.#posting.on("change", () => this.#onPostingChanged());
     this.#configHandle.on("change", () => this.#onConfigurationChanged());
     this.#applier.subscribe((status) => this.#onDownload(status));
     this.#onPostingChanged();
     this.#onConfigurationChanged();
     this.#reportHeads();
+    this.#publish();
+  }
+
+  /**
+   * For a register without an offline database: once the retail server's heads for today's
+   * sales log are all in the local copy, takes the log's events as the register's own (the
+   * sequence and receipt numbers carry on from them) and records the mode changes held back.
+   */
+  #checkCaughtUp(): void {
+    if (this.#caughtUp || this.#disposed) return;
+    const local = new Set(this.#salesLog.heads());
+    const peers = Object.values(this.#options.repo.peerMetadataByPeerId);
+    const serverHeld = peers.some((peer) => {
+      if (peer.storageId === undefined) return false;
+      const heads = this.#salesLog.getSyncInfo(peer.storageId)?.lastHeads;
+      return heads?.every((head) => local.has(head)) === true;
+    });
+    if (!serverHeld) return;
+    this.#caughtUp = true;
+    const key = this.salesLogKey;
+    const content = readSalesLog(this.#salesLog.doc(), this.#salesLog.documentId, key);
+    for (const report of content.quarantined) this.#log("sales log quarantined", report);
+    this.#events = [...content.events];
+    this.#state = fold(this.#events);
+    for (const command of this.#deferred.splice(0)) this.#record(command);
+    this.#onPostingChanged();
     this.#publish();
   }
 
@@ -568,6 +609,16 @@ export class RegisterSession implements RegisterCommands {
   }
 
   #execute(command: RegisterCommand, operator: Operator): ActionResult {
+    if (!this.#caughtUp) {
+      if (command.type === "recordModeChange") {
+        this.#deferred.push(command);
+        return ok;
+      }
+      return this.#refuse(
+        "SALES_LOG_LOADING",
+        "This register's sales of today are still loading from the retail server. Try again in a moment.",
+      );
+    }
     const result = executeCommand(this.#state, command, this.#context(operator));
     if (!result.ok) {
       this.#message = result.error.message;
