@@ -97,6 +97,7 @@ async function runIsolated(id: string): Promise<FigureResult> {
   const started = performance.now();
   process.stdout.write(`${id}: running ${runs} times ... `);
   const args = [
+    "--expose-gc",
     "--import",
     "tsx",
     fileURLToPath(import.meta.url),
