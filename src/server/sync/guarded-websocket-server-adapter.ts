@@ -4,6 +4,7 @@ import { cbor, isValidDocumentId } from "@automerge/automerge-repo/slim";
 import type { FromServerMessage } from "@automerge/automerge-repo-network-websocket";
 import { WebSocketServerAdapter } from "@automerge/automerge-repo-network-websocket";
 import type { WebSocket, WebSocketServer } from "ws";
+import { checkAutomergeChunks } from "../../../replication/storage/automerge-chunk-check.ts";
 
 /** Who is on the other end of a socket: decided once, at the authenticated upgrade. */
 export type ConnectedDevice = { readonly registerId: string; readonly deviceId: string };
@@ -141,7 +142,7 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
 
   /** Refuses changes that would take a document past `maxDocumentBytes`. */
   #checkSize(
-    data: Uint8Array,
+    changes: readonly Uint8Array[],
     documentId: DocumentId,
     violation: (
       reason: PolicyViolation["reason"],
@@ -152,14 +153,7 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
     const { maxDocumentBytes, documentBytes } = this.#policy;
     if (maxDocumentBytes === undefined || documentBytes === undefined) return null;
     const stored = documentBytes(documentId);
-    // Cheap bound first: the message as a whole is larger than the changes it carries.
-    if (stored + data.byteLength <= maxDocumentBytes) return null;
-    let incoming: number;
-    try {
-      incoming = decodeSyncMessage(data).changes.reduce((sum, chunk) => sum + chunk.byteLength, 0);
-    } catch (error) {
-      return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
-    }
+    const incoming = changes.reduce((sum, chunk) => sum + chunk.byteLength, 0);
     if (incoming === 0 || stored + incoming <= maxDocumentBytes) return null;
     return violation(
       "document-too-large",
@@ -214,25 +208,43 @@ export class GuardedWebSocketServerAdapter extends WebSocketServerAdapter {
       return violation("malformed", `${String(message.type)} message without document or data`);
     }
     const documentId = message.documentId as DocumentId;
+    // Decoded here whatever the document, and the chunks of a document the device may write
+    // checked whole (magic bytes, lengths, checksums), so a malformed message is refused and
+    // reported at the door: inside the repo it would fail the document's handle.
+    let changes: readonly Uint8Array[];
+    try {
+      changes = decodeSyncMessage(message.data).changes;
+    } catch (error) {
+      return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
+    }
     if (this.#policy.mayWrite(device, documentId)) {
-      return this.#checkSize(message.data, documentId, violation);
+      for (const [index, chunk] of changes.entries()) {
+        const problem = checkAutomergeChunks(chunk);
+        if (problem !== null) {
+          return violation(
+            "malformed",
+            `change ${index} of the sync message: ${problem}`,
+            documentId,
+          );
+        }
+      }
+      return this.#checkSize(changes, documentId, violation);
     }
     let hashes: string[];
     try {
-      hashes = decodeSyncMessage(message.data).changes.flatMap(changeHashes);
+      hashes = changes.flatMap(changeHashes);
     } catch (error) {
-      return violation("malformed", `undecodable sync message: ${String(error)}`, documentId);
+      return violation("malformed", `undecodable change: ${String(error)}`, documentId);
     }
     const isHarmless = this.#policy.isHarmless;
     const writes =
       isHarmless === undefined
         ? hashes
         : hashes.filter((hash) => !isHarmless(device, documentId, hash));
-    const changes = writes.length;
-    if (changes === 0) return null;
+    if (writes.length === 0) return null;
     return violation(
       "foreign-document",
-      `sent ${changes} change(s) for a document the device does not own`,
+      `sent ${writes.length} change(s) for a document the device does not own`,
       documentId,
     );
   }

@@ -128,4 +128,33 @@ describe("guarded WebSocket server adapter", () => {
     expect(violations.map((v) => v.reason)).toEqual(["peer-id-mismatch", "malformed"]);
     expect(delivered).toBe(0);
   });
+
+  it("closes on a sync message for the device's own log whose changes are not whole Automerge chunks", async () => {
+    const own = await salesLogDocumentId({ storeId: "S1", registerId: "R1", businessDay: today });
+    const [change] = someChanges().changes;
+    const cut = change!.subarray(0, change!.byteLength - 3);
+    const flipped = Uint8Array.from(change!);
+    flipped[flipped.byteLength - 1] = (flipped[flipped.byteLength - 1]! + 1) % 256;
+    const sends = [
+      syncMessage(own, [new Uint8Array([0x62, 0x06, 0x1f, 0xd4])]),
+      syncMessage(own, [cut]),
+      syncMessage(own, [flipped]),
+      cbor.encode({
+        type: "sync",
+        senderId: "register/R1/x",
+        targetId: "retail-server",
+        documentId: own,
+        data: new Uint8Array([0x62, 0x06, 0x1f, 0xd4]),
+      }),
+    ];
+    for (const message of sends) {
+      socket.closedWith = null;
+      adapter.receiveMessage(message, socket);
+      expect(socket.closedWith).toBe(4403);
+    }
+    expect(violations.map((v) => [v.reason, v.documentId])).toEqual(
+      sends.map(() => ["malformed", own]),
+    );
+    expect(delivered).toBe(0);
+  });
 });
