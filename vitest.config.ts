@@ -13,7 +13,8 @@ export default defineConfig({
           name: "unit",
           include: ["test/unit/**/*.test.ts", "test/property/**/*.test.ts"],
           environment: "node",
-          testTimeout: 60_000,
+          // A soak (POS_PROPERTY_RUNS=10000) gives each property time in proportion to its runs.
+          testTimeout: 60_000 * Math.max(1, Number(process.env.POS_PROPERTY_RUNS ?? 100) / 100),
         },
       },
       {
