@@ -11,18 +11,24 @@ import { WebSocketClientAdapter } from "@automerge/automerge-repo-network-websoc
  * connection: it is reported, and the adapter's own retry carries on; and every socket it
  * creates keeps a listener for errors until it is gone.
  *
- * The stock client also schedules a reconnect when an open socket closes and never cancels it:
- * a link disconnected within the retry interval after its server went away (a register closed,
- * or a partition cut, while the server restarts) connected again by itself, and kept a closed
- * register's repo syncing with the server, or retrying against a vanished one, for the rest of
- * the process. Here that reconnect is the adapter's own timer, and `disconnect()` cancels it.
+ * The stock client's retries have two holes, both closed here by the adapter's own reconnect
+ * timer, armed on every close while the link is wanted and cancelled by `disconnect()`:
+ * - it schedules a reconnect when an open socket closes and never cancels it: a link
+ *   disconnected within the retry interval after its server went away (a register closed, or a
+ *   partition cut, while the server restarts) connected again by itself, and kept a closed
+ *   register's repo syncing with the server, or retrying a vanished one, for the rest of the
+ *   process;
+ * - `disconnect()` while it was retrying clears its retry interval but keeps the interval's id,
+ *   so after the next `connect()` a failed attempt was never retried: a register cut off (or set
+ *   to Disconnect) while its server was restarting, then healed before the server was back,
+ *   stayed without a connection for good.
  */
 export class ServerLinkAdapter extends WebSocketClientAdapter {
   readonly #onConnectionError: ((error: Error) => void) | undefined;
-  /** The reconnect after an open socket closed; cancelled by {@link disconnect}. */
+  /** The next connection attempt after a close; cancelled by {@link disconnect}. */
   #reconnect: ReturnType<typeof setTimeout> | undefined;
-  /** From `connect()` until the socket opens: the stock adapter's retry interval runs then. */
-  #connecting = false;
+  /** Between `connect()` and `disconnect()`: the link should be up, so every close retries. */
+  #wanted = false;
 
   constructor(
     url: string,
@@ -33,19 +39,14 @@ export class ServerLinkAdapter extends WebSocketClientAdapter {
   ) {
     super(url, options.retryIntervalMs ?? 5_000);
     this.#onConnectionError = options.onConnectionError;
-    const stockOnOpen = this.onOpen;
-    this.onOpen = () => {
-      this.#connecting = false;
-      stockOnOpen();
-    };
   }
 
   override onClose = (): void => {
     if (this.remotePeerId) this.emit("peer-disconnected", { peerId: this.remotePeerId });
-    if (this.retryInterval <= 0 || this.#connecting || this.#reconnect !== undefined) return;
+    if (!this.#wanted || this.retryInterval <= 0 || this.#reconnect !== undefined) return;
     this.#reconnect = setTimeout(() => {
       this.#reconnect = undefined;
-      if (this.peerId !== undefined) this.connect(this.peerId, this.peerMetadata);
+      if (this.#wanted && this.peerId !== undefined) this.connect(this.peerId, this.peerMetadata);
     }, this.retryInterval);
   };
 
@@ -62,14 +63,14 @@ export class ServerLinkAdapter extends WebSocketClientAdapter {
 
   override connect(peerId: PeerId, peerMetadata?: PeerMetadata): void {
     this.#cancelReconnect();
-    this.#connecting = true;
+    this.#wanted = true;
     super.connect(peerId, peerMetadata);
     keepErrorListener(this.socket);
   }
 
   override disconnect(): void {
     this.#cancelReconnect();
-    this.#connecting = false;
+    this.#wanted = false;
     keepErrorListener(this.socket);
     super.disconnect();
   }

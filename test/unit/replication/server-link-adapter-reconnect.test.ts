@@ -71,4 +71,31 @@ describe("ServerLinkAdapter reconnect after the server dropped the link", () => 
     expect(server.count()).toBe(1);
     expect(link.socket).toBeUndefined();
   });
+
+  it("keeps retrying after a disconnect and connect made while it was retrying a vanished server", async () => {
+    server = await countingServer();
+    const port = new URL(server.url).port;
+    const link = new ServerLinkAdapter(server.url, { retryIntervalMs: RETRY_MS });
+    links.push(link);
+    link.connect("register/R1/test" as PeerId);
+    await until("the first connection", () => server?.count() === 1);
+    // The server goes away; the link starts retrying it.
+    dropClients(server.wss);
+    await new Promise<void>((done) => server?.wss.close(() => done()));
+    server = undefined;
+    await pause(RETRY_MS * 3);
+    // A cut and a heal while it retries (as a partition does), the server still gone.
+    link.disconnect();
+    link.connect("register/R1/test" as PeerId);
+    await pause(RETRY_MS * 3);
+    // The server comes back on the same port: the link must find it.
+    const wss = new WebSocketServer({ host: "127.0.0.1", port: Number(port) });
+    let connections = 0;
+    wss.on("connection", () => {
+      connections += 1;
+    });
+    await new Promise<void>((done) => wss.once("listening", () => done()));
+    server = { wss, url: `ws://127.0.0.1:${port}/sync`, count: () => connections };
+    await until("the reconnection to the returned server", () => connections >= 1, RETRY_MS * 20);
+  });
 });
