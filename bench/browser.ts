@@ -1,30 +1,31 @@
 import { execFile } from "node:child_process";
-import { existsSync } from "node:fs";
 import { mkdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { encodePackage } from "../replication/master-data/package-codec.ts";
+import { CHROMIUM_PATH, chromiumAvailable, launchChromium } from "../test/e2e/fixtures/chromium.ts";
 import { catalogRows } from "./catalog.ts";
 import { type Figure, figureResult, percentile, summarise } from "./figures.ts";
 import { startHttpServer } from "./support.ts";
 
 /**
- * Figures 8 and 9, the browser register in real Chromium (headless, Debian's /usr/bin/chromium):
+ * Figures 8 and 9, the browser register in real Chromium (headless, the same browser and flags as the end-to-end tests):
  * provisioning the catalog into IndexedDB through the register's own codec and
  * IndexedDbMasterDataIndex, and scan-to-line (IndexedDB lookup, domain addLine, Automerge append
  * to the sales log on IndexedDBStorageAdapter). The page is bench/browser/page.ts bundled for the
  * browser with esbuild. Skipped, with a line saying so, when Chromium is absent.
  */
 
-export const CHROMIUM = "/usr/bin/chromium";
+/** The Chromium the end-to-end tests drive (POS_CHROMIUM_PATH, else Debian's). */
+export const CHROMIUM = CHROMIUM_PATH;
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUNDLE_DIRECTORY = join(ROOT, "node_modules", ".cache", "pos-bench-browser");
 const SCAN_GOAL_P99_MS = 5;
 
 /** True when the browser figures can run on this machine. */
 export function chromiumPresent(): boolean {
-  return existsSync(CHROMIUM);
+  return chromiumAvailable;
 }
 
 async function bundlePage(): Promise<string> {
@@ -82,18 +83,7 @@ async function openPage(products: number): Promise<Session> {
   });
   let browser: Browser | undefined;
   try {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    browser = await launchChromium();
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on("pageerror", (error) => errors.push(error.message));
