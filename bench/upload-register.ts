@@ -25,14 +25,19 @@ import { startClientRepo, waitForPeer } from "./support.ts";
  *
  * It answers on stdout with one JSON line once its online sales are made
  * (`{"online": true, "events": n}`), once its offline sales are recorded
- * (`{"ready": true, "events": n, "appendMs": ms}`), and once per `post`
+ * (`{"ready": true, "commands": n, "events": n, "appendMs": ms}`), and once per `post`
  * (`{"posted": true, "status": code}`).
  */
 
 /** What the register reports on stdout. */
 export type UploadRegisterReport =
   | { readonly online: true; readonly events: number }
-  | { readonly ready: true; readonly events: number; readonly appendMs: number }
+  | {
+      readonly ready: true;
+      readonly commands: number;
+      readonly events: number;
+      readonly appendMs: number;
+    }
   | { readonly posted: true; readonly status: number };
 
 function say(report: UploadRegisterReport): void {
@@ -92,7 +97,7 @@ export async function uploadRegister(
       const appendMs = performance.now() - appendStarted;
       // A register back from an outage saved its log long ago: save it before the clock starts.
       await repo.flush();
-      say({ ready: true, events: count(batches), appendMs });
+      say({ ready: true, commands: batches.length, events: count(batches), appendMs });
     } else if (command === "heal") {
       link.heal();
     } else if (command === "post") {
