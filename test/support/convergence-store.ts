@@ -26,6 +26,7 @@ import { shutdownRepo } from "../../replication/storage/shutdown-repo.ts";
 import { loadServerConfig, type ServerConfig } from "../../src/server/config.ts";
 import { DEMO_OPERATOR_PINS } from "../../src/server/demo-store.ts";
 import { type RetailServer, startRetailServer } from "../../src/server/main.ts";
+import { until } from "./registers.ts";
 import { freePort, temporaryDirectory } from "./server-process.ts";
 
 /**
@@ -41,26 +42,13 @@ import { freePort, temporaryDirectory } from "./server-process.ts";
  * operation 917 Connect), exactly as after a real outage.
  */
 
+/** How often quiescence and provisioning are polled: runs are short, so a slow poll shows. */
+const POLL_MS = 10;
+
 /** How long quiescence may take after the last heal before a run counts as not converging. */
 const QUIESCENCE_TIMEOUT_MS = 20_000;
 
 export const CONVERGENCE_ADMIN_TOKEN = "convergence-admin-token-0123456789";
-
-/** Polls `probe` every few milliseconds until it returns a truthy value or the time is up. */
-export async function until<T>(
-  what: string,
-  probe: () => T | undefined | null | false | Promise<T | undefined | null | false>,
-  timeoutMs = 15_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((done) => setTimeout(done, 10));
-  }
-}
 
 /**
  * How long saves automerge-repo schedules after a flush (throttled sync states and documents,
@@ -344,6 +332,7 @@ export class ConvergenceStore {
         `${register.registerId} provisioned`,
         () => register.session.view().provisioning.ready,
         60_000,
+        POLL_MS,
       );
       await register.signIn();
     }
@@ -463,6 +452,7 @@ export async function quiesce(store: ConvergenceStore): Promise<void> {
         );
       },
       QUIESCENCE_TIMEOUT_MS,
+      POLL_MS,
     ).catch((error: unknown) => {
       const { connection } = session.view();
       throw new Error(
@@ -480,6 +470,7 @@ export async function quiesce(store: ConvergenceStore): Promise<void> {
       `${register.registerId} replicas with the server's heads`,
       () => divergentDocuments(store, register).length === 0,
       QUIESCENCE_TIMEOUT_MS,
+      POLL_MS,
     ).catch((error: unknown) => {
       throw new Error(
         `${String(error)}; divergent: ${JSON.stringify(
